@@ -1,0 +1,1 @@
+"""Champions: nominations, the programme lifecycle, scoring, coverage, community activity."""

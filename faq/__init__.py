@@ -1,0 +1,1 @@
+"""The FAQ guide: entries by category, search, helpfulness, questions from staff."""

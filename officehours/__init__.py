@@ -1,0 +1,1 @@
+"""Weekly open office hours: series, occurrences, bookings, waitlists, attendance."""

@@ -1,0 +1,144 @@
+"""Demo data: a believable portal for trying things out. Synthetic people, a known password.
+
+Idempotent: running it again creates what is missing and changes nothing that exists, so an
+editor's changes to the seeded pages survive. Each app adds its part here as it grows.
+"""
+
+from dataclasses import dataclass
+
+import factory.random
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from . import permissions
+from .factories import UserFactory
+from .models import HomePage
+
+DEMO_PASSWORD = "portal-demo"  # noqa: S105  (demo accounts only; production refuses to seed)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    first_name: str
+    last_name: str
+    what: str
+    groups: tuple[str, ...] = ()
+    superuser: bool = False
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("staff", "Sam", "Taylor", "a member of staff working through their path"),
+    DemoAccount("manager", "Morgan", "Lee", "a people manager who sees their own reporting line"),
+    DemoAccount("leader", "Jordan", "Reyes", "a leader who reads the reports", (permissions.LEADERS,)),
+    DemoAccount(
+        "editor",
+        "Casey",
+        "Brooks",
+        "a community manager who publishes content and runs the programme",
+        (permissions.COMMUNITY_MANAGERS,),
+    ),
+    DemoAccount("admin", "Robin", "Admin", "a site administrator (superuser)", superuser=True),
+)
+
+HOME_INTRO = (
+    "<p>Our community is where customers help each other, and where we hear them first. "
+    "This portal shows you how to take part, at the depth your role needs: a few minutes for "
+    "everyone, a little more if you meet customers.</p>"
+)
+HOME_STEPS = [
+    (
+        "Read the FAQ guide",
+        "10-minute read",
+        "What the community is, why it matters for your role and your customers, and the "
+        "rules of engagement.",
+    ),
+    (
+        "Watch the WIIFM video",
+        "7-minute video",
+        "What's in it for me, and for my customers: the short version, from colleagues who "
+        "already take part.",
+    ),
+    (
+        "Take the recorded training",
+        "30 minutes and a knowledge check",
+        "How to answer, when to hand over, and how to speak for the company in public.",
+    ),
+    (
+        "Drop in to office hours",
+        "Weekly, 45 minutes",
+        "Bring a real question. Community managers and champions host every week; book a seat.",
+    ),
+]
+HOME_CALLOUT = (
+    "What's in it for your customers",
+    "<p>Customers who find an answer in the community solve their problem sooner, and the "
+    "answer stays there for the next person. When you take part, you are the reason.</p>",
+)
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    accounts_created: int
+    staff_created: int
+    home_page_filled: bool
+
+
+@transaction.atomic
+def demo_seed(*, staff: int) -> SeedResult:
+    accounts_created = sum(_demo_account_ensure(account) for account in DEMO_ACCOUNTS)
+    factory.random.reseed_random("advocacy-portal-demo")
+    users = get_user_model().objects
+    staff_before = users.count()
+    UserFactory.create_batch(staff)
+    return SeedResult(
+        accounts_created=accounts_created,
+        staff_created=users.count() - staff_before,
+        home_page_filled=_home_page_fill(),
+    )
+
+
+def demo_is_seeded() -> bool:
+    return get_user_model().objects.filter(username=DEMO_ACCOUNTS[0].username).exists()
+
+
+def _demo_account_ensure(account: DemoAccount) -> bool:
+    user, created = get_user_model().objects.get_or_create(
+        username=account.username,
+        defaults={
+            "first_name": account.first_name,
+            "last_name": account.last_name,
+            "email": f"{account.username}@example.com",
+            "is_staff": account.superuser,
+            "is_superuser": account.superuser,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        user.groups.add(*Group.objects.filter(name__in=account.groups))
+    return created
+
+
+def _home_page_fill() -> bool:
+    """Give the home page its demo text, unless someone has already written some."""
+    home = HomePage.objects.first()
+    if home is None or home.intro or len(home.body):
+        return False
+    home.intro = HOME_INTRO
+    home.body = [
+        (
+            "path_steps",
+            {
+                "heading": "Your path, step by step",
+                "steps": [
+                    {"title": title, "effort": effort, "summary": summary, "link": None}
+                    for title, effort, summary in HOME_STEPS
+                ],
+            },
+        ),
+        ("callout", {"heading": HOME_CALLOUT[0], "text": HOME_CALLOUT[1]}),
+    ]
+    home.save_revision().publish()
+    return True

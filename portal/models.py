@@ -1,0 +1,32 @@
+"""The home page and the portal's own permissions."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+
+from .blocks import BaseStreamBlock
+
+
+class HomePage(Page):
+    """The site root: a welcome, then the programme in a few steps. Later apps add panels."""
+
+    intro = RichTextField(features=["bold", "italic", "link"], blank=True)
+    body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+
+class Access(models.Model):
+    """Holds the portal's permissions so groups can be granted them; it stores no rows."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("view_reports", "Can view adoption and champion reports"),
+            ("run_programme", "Can run the advocacy programme"),
+        ]

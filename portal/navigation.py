@@ -1,0 +1,43 @@
+"""The site navigation: a registry the apps add their entries to.
+
+`portal` imports none of the domain apps; each registers its own items in `AppConfig.ready()`,
+so a page appears in the menu exactly when the app that serves it is installed, and only for
+the people allowed to use it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.shortcuts import resolve_url
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    target: str  # a URL name or a path
+    order: int
+    visible: Callable[[object], bool] = lambda user: True
+    section: str = "main"  # "main" for staff pages, "tools" for managers' and leaders' tools
+
+    @property
+    def url(self) -> str:
+        return resolve_url(self.target)
+
+
+_items: dict[str, NavItem] = {}
+
+
+def register(item: NavItem) -> None:
+    _items[item.target] = item
+
+
+def items_for(user, path: str, section: str) -> list[dict]:
+    """Visible items of one section, in order, each marked current when the path is inside it."""
+    result = []
+    for item in sorted(_items.values(), key=lambda i: i.order):
+        if item.section != section or not item.visible(user):
+            continue
+        url = item.url
+        current = path == url if url == "/" else path.startswith(url)
+        result.append({"label": item.label, "url": url, "current": current})
+    return result

@@ -1,0 +1,1 @@
+"""Tiered training: modules, lessons, the WIIFM video, knowledge checks, certificates."""
