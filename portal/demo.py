@@ -88,7 +88,9 @@ class SeedResult:
 @transaction.atomic
 def demo_seed(*, staff: int) -> SeedResult:
     accounts_created = sum(_demo_account_ensure(account) for account in DEMO_ACCOUNTS)
+    # Same seed and sequence every run: the same synthetic people, found again, not doubled.
     factory.random.reseed_random("advocacy-portal-demo")
+    UserFactory.reset_sequence(0)
     users = get_user_model().objects
     staff_before = users.count()
     UserFactory.create_batch(staff)

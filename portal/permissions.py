@@ -9,6 +9,7 @@ a test walks every URL pattern and fails if one escapes. Beyond sign-in, two gro
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import middleware as auth_middleware
 from django.core.exceptions import PermissionDenied
@@ -49,6 +50,10 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
         if match is not None and match.view_name in PUBLIC_URL_NAMES:
             return None
         return self.handle_no_permission(request, view_func)
+
+    def get_login_url(self, view_func):
+        # One sign-in page for everything, whatever a view's own decorator says.
+        return settings.LOGIN_URL
 
     def handle_no_permission(self, request, view_func):
         if getattr(request, "htmx", False):

@@ -1,8 +1,12 @@
 """Views of the portal's own pages. Parse the request, call one selector or service, render."""
 
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -26,3 +30,19 @@ def reports(request):
         "portal/reports.html",
         {"signins": selectors.signin_activity()},
     )
+
+
+class SignInView(LoginView):
+    """The one sign-in page, for the site and the Wagtail admin alike.
+
+    A person who is already signed in and is sent here with a `next` page was refused by that
+    page (the Wagtail admin does this for people without admin access). Redirecting back would
+    loop, so they get the 403 page, which says why.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if request.GET.get(REDIRECT_FIELD_NAME):
+                raise PermissionDenied
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        return super().dispatch(request, *args, **kwargs)

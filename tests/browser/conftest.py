@@ -1,0 +1,146 @@
+"""The browser harness: Playwright on a real Chromium against a live server, axe on every page.
+
+Chromium is Debian's `/usr/bin/chromium` where it exists, else Playwright's own build if
+`playwright install chromium` has fetched it. With neither, browser tests are skipped with a
+loud notice, except under CI (`CI=true`), where a missing browser fails the run.
+
+Every page a test loads must be checked by axe before the test ends (`PortalPage.check_a11y`,
+which `goto` calls for you); the fixture fails the test otherwise. Serious and critical
+violations fail the check.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls our tests make around
+# it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BLOCKING_IMPACTS = {"serious", "critical"}
+ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
+
+_missing_browser: list[str] = []
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _missing_browser:
+        terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(_missing_browser[0])
+        terminalreporter.write_line("Install Debian's chromium (apt-get install chromium) to run them.")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import Error, sync_playwright
+
+    with sync_playwright() as playwright:
+        executable = DEBIAN_CHROMIUM if Path(DEBIAN_CHROMIUM).exists() else None
+        try:
+            chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        except Error as exc:
+            reason = f"No Chromium for the browser tests: {str(exc).splitlines()[0]}"
+            if os.environ.get("CI") == "true":
+                pytest.fail(reason + " (CI must run them)", pytrace=False)
+            _missing_browser.append(reason)
+            pytest.skip(reason)
+        yield chromium
+        chromium.close()
+
+
+class PortalPage:
+    """A Playwright page with the portal's habits: paths, sign-in, and axe on every page."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.loaded: list[str] = []
+        self.checked: set[str] = set()
+        self._axe = Axe()
+        page.on("load", lambda p: self.loaded.append(p.url))
+
+    def goto(self, path: str):
+        response = self.page.goto(self.base_url + path)
+        self.check_a11y()
+        return response
+
+    def check_a11y(self):
+        self.page.wait_for_load_state("load")
+        results = self._axe.run(self.page)
+        blocking = [
+            v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS
+        ]
+        self.checked.add(self.page.url)
+        assert not blocking, f"axe found problems on {self.page.url}:\n" + "\n".join(
+            f"- [{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])} element(s): "
+            f"{', '.join(n['target'][0] for n in v['nodes'][:3])})"
+            for v in blocking
+        )
+
+    def unchecked_pages(self) -> list[str]:
+        return [url for url in self.loaded if url not in self.checked]
+
+    def screenshot(self, name: str):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+@pytest.fixture
+def portal_page(browser, live_server, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    portal = PortalPage(context.new_page(), live_server.url)
+    yield portal
+    unchecked = portal.unchecked_pages()
+    failed = getattr(request.node, "rep_call", None)
+    context.close()
+    if unchecked and not (failed and failed.failed):
+        pytest.fail(f"Pages loaded but never checked with axe: {unchecked}", pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def sign_in_as(portal_page, live_server):
+    """Give the browser a session for `user` without typing, for tests not about signing in."""
+
+    def sign_in(user):
+        client = Client()
+        client.force_login(user)
+        portal_page.page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        return portal_page
+
+    return sign_in

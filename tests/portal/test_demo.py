@@ -1,0 +1,75 @@
+"""`seed_demo`: the demo accounts, the home page text, idempotence, and its refusals."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from portal import permissions
+from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal.models import HomePage
+
+
+def _seed(*args):
+    call_command("seed_demo", *args, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.mark.django_db
+def test_seed_creates_every_demo_account_with_its_role(client):
+    _seed("--staff", "3")
+    users = get_user_model().objects
+    assert users.count() == len(DEMO_ACCOUNTS) + 3
+    for account in DEMO_ACCOUNTS:
+        assert client.login(username=account.username, password=DEMO_PASSWORD)
+    assert users.get(username="leader").groups.get().name == permissions.LEADERS
+    assert users.get(username="editor").groups.get().name == permissions.COMMUNITY_MANAGERS
+    assert users.get(username="admin").is_superuser
+    assert not users.get(username="staff").groups.exists()
+
+
+@pytest.mark.django_db
+def test_seed_twice_changes_nothing():
+    _seed("--staff", "4")
+    names = set(get_user_model().objects.values_list("username", flat=True))
+    _seed("--staff", "4")
+    assert set(get_user_model().objects.values_list("username", flat=True)) == names
+    assert HomePage.objects.get().revisions.count() == 1
+
+
+@pytest.mark.django_db
+def test_seed_keeps_an_editors_home_page_text():
+    home = HomePage.objects.get()
+    home.intro = "<p>Written by our community team.</p>"
+    home.save_revision().publish()
+    _seed("--staff", "0")
+    assert HomePage.objects.get().intro == "<p>Written by our community team.</p>"
+
+
+@pytest.mark.django_db
+def test_seed_if_empty_does_nothing_once_seeded():
+    _seed("--staff", "2")
+    before = get_user_model().objects.count()
+    _seed("--staff", "20", "--if-empty")
+    assert get_user_model().objects.count() == before
+
+
+@pytest.mark.django_db
+def test_seed_fills_the_home_page_with_the_programme_steps(client):
+    _seed("--staff", "0")
+    client.login(username="staff", password=DEMO_PASSWORD)
+    html = client.get("/").content.decode()
+    for step in ("Read the FAQ guide", "Watch the WIIFM video", "Drop in to office hours"):
+        assert step in html
+
+
+@pytest.mark.django_db
+def test_seed_refuses_where_demo_data_is_not_allowed(settings):
+    settings.PORTAL_ALLOW_DEMO_DATA = False
+    with pytest.raises(CommandError, match="development only"):
+        _seed()
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_refuses_a_negative_staff_count():
+    with pytest.raises(CommandError, match="zero or more"):
+        _seed("--staff", "-1")
