@@ -31,7 +31,9 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("staff", "Sam", "Taylor", "a member of staff working through their path"),
     DemoAccount("manager", "Morgan", "Lee", "a people manager who sees their own reporting line"),
-    DemoAccount("leader", "Jordan", "Reyes", "a leader who reads the reports", (permissions.LEADERS,)),
+    DemoAccount(
+        "leader", "Jordan", "Reyes", "a leader who reads the reports", (permissions.LEADERS,)
+    ),
     DemoAccount(
         "editor",
         "Casey",

@@ -1,4 +1,4 @@
-"""Factories for the portal's models, used by the tests and by `seed_demo`. Synthetic people only."""
+"""Factories for the portal's models, for the tests and `seed_demo`. Synthetic people only."""
 
 import factory
 import wagtail_factories

@@ -30,3 +30,6 @@ class Access(models.Model):
             ("view_reports", "Can view adoption and champion reports"),
             ("run_programme", "Can run the advocacy programme"),
         ]
+
+    def __str__(self):
+        return "Portal access"

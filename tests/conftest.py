@@ -1,7 +1,9 @@
 """Fixtures shared by the whole suite: people in each role, and demo data."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
 from portal import permissions
 from portal.factories import UserFactory
@@ -41,3 +43,10 @@ def role_users(staff_user, leader_user, community_manager, superuser):
         "community manager": community_manager,
         "superuser": superuser,
     }
+
+
+@pytest.fixture
+def seeded(db):
+    """The demo data of `seed_demo` (with two extra staff); returns the demo users by username."""
+    call_command("seed_demo", "--staff", "2", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return {user.username: user for user in get_user_model().objects.all()}

@@ -54,7 +54,9 @@ def test_navigation_marks_the_current_page(client, leader_user):
     response = client.get(reverse("reports"))
     current = [i["label"] for i in response.context["nav_main"] + response.context["nav_tools"]]
     marked = [
-        i["label"] for i in response.context["nav_main"] + response.context["nav_tools"] if i["current"]
+        i["label"]
+        for i in response.context["nav_main"] + response.context["nav_tools"]
+        if i["current"]
     ]
     assert "Reports" in current
     assert marked == ["Reports"]

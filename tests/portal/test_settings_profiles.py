@@ -13,7 +13,13 @@ def _manage(*args, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+        if key
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     environment.update(DJANGO_SETTINGS_MODULE="portal.settings.production", **env)
     return subprocess.run(  # noqa: S603
@@ -50,8 +56,12 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 def test_production_passes_the_deploy_checks_cleanly():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="portal.example.com",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="portal.example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -59,7 +69,9 @@ def test_production_passes_the_deploy_checks_cleanly():
 
 def test_production_refuses_to_seed_demo_data():
     result = _manage(
-        "seed_demo", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="portal.example.com",
+        "seed_demo",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="portal.example.com",
         DATABASE_URL="sqlite:///:memory:",
     )
     assert result.returncode != 0

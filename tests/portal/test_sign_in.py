@@ -16,9 +16,7 @@ def test_sign_in_with_the_right_password_goes_to_the_page_asked_for(client, staf
 
 
 def test_wrong_password_says_so_and_keeps_the_username(client, staff_user):
-    response = client.post(
-        reverse("login"), {"username": staff_user.username, "password": "nope"}
-    )
+    response = client.post(reverse("login"), {"username": staff_user.username, "password": "nope"})
     assert response.status_code == 200
     assert b"Please enter a correct username and password" in response.content
     assert f'value="{staff_user.username}"'.encode() in response.content

@@ -23,13 +23,13 @@ SAMPLE_VALUES = ["1", "x", str(uuid.UUID(int=1)), "x/", "abc123", "1-set"]
 
 
 def _patterns(resolvers, prefix_regex=""):
-    """Yield (full regex, pattern) for every URLPattern below `resolvers`."""
+    """Yield the full regex of every URLPattern below `resolvers`."""
     for entry in resolvers:
         regex = prefix_regex + entry.pattern.regex.pattern.lstrip("^")
         if isinstance(entry, URLResolver):
             yield from _patterns(entry.url_patterns, regex.rstrip("$").removesuffix(r"\Z"))
         elif isinstance(entry, URLPattern):
-            yield regex, entry
+            yield regex
 
 
 def _concrete_url(regex: str) -> str | None:
@@ -45,7 +45,7 @@ def _concrete_url(regex: str) -> str | None:
 @functools.cache
 def _all_urls():
     urls, unbuildable = {}, []
-    for regex, pattern in _patterns(get_resolver().url_patterns):
+    for regex in _patterns(get_resolver().url_patterns):
         url = _concrete_url(regex)
         if url is None:
             unbuildable.append(regex)
@@ -96,7 +96,8 @@ def test_public_urls_answer_without_sign_in(client):
 @pytest.mark.django_db
 def test_htmx_request_without_sign_in_sends_the_whole_window_to_sign_in(client):
     response = client.get(
-        reverse("reports"), headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/reports/?x=1"}
+        reverse("reports"),
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/reports/?x=1"},
     )
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/accounts/login/?next=%2Freports%2F%3Fx%3D1"
