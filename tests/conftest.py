@@ -1,4 +1,12 @@
-"""Fixtures shared by the whole suite: people in each role, and demo data."""
+"""Fixtures shared by the whole suite: people in each role, demo data, a real Celery worker."""
+
+import os
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -7,6 +15,8 @@ from django.core.management import call_command
 
 from portal import permissions
 from portal.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _user_in(*groups: str, **extra):
@@ -50,3 +60,88 @@ def seeded(db):
     """The demo data of `seed_demo` (with two extra staff); returns the demo users by username."""
     call_command("seed_demo", "--staff", "2", stdout=open("/dev/null", "w"))  # noqa: SIM115
     return {user.username: user for user in get_user_model().objects.all()}
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real `celery worker` process on the configured broker, reading the test database.
+
+    Tests that use it are about background work, so they run only where there is a real broker
+    and a database another process can open (PostgreSQL): `make test` with `CELERY_BROKER_URL`
+    and `DATABASE_URL` set, as CI does. The worker consumes a queue of its own, so a stray
+    worker elsewhere on the broker cannot take these tasks.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    from portal.celery import app
+
+    # CI's PostgreSQL pass sets REQUIRE_WORKER_TESTS, so there a missing piece fails, not skips.
+    give_up = pytest.fail if os.environ.get("REQUIRE_WORKER_TESTS") else pytest.skip
+    if not settings.CELERY_BROKER_URL:
+        give_up("needs a real broker: set CELERY_BROKER_URL")
+    if connection.vendor == "sqlite":
+        give_up("needs a database a worker process can share: set DATABASE_URL to PostgreSQL")
+
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}"
+        f"@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": database_url,
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    worker = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--hostname",
+            f"{queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield WorkerHandle(queue=queue, process=worker)
+    finally:
+        app.conf.task_always_eager = eager
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+@dataclass
+class WorkerHandle:
+    queue: str
+    process: subprocess.Popen
+
+    def run(self, task, *args, timeout: float = 60, **kwargs):
+        """Send `task` to this worker and wait for its result; the worker's log if it died."""
+        result = task.apply_async(args=args, kwargs=kwargs, queue=self.queue)
+        try:
+            return result.get(timeout=timeout)
+        except Exception:
+            if self.process.poll() is not None:
+                pytest.fail(f"The Celery worker exited:\n{self.process.stdout.read()}")
+            raise

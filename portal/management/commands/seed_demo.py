@@ -27,12 +27,18 @@ class Command(BaseCommand):
             raise CommandError("--staff must be zero or more.")
         if if_empty and demo.demo_is_seeded():
             self.stdout.write("Demo data is already there; nothing to do.")
-            return
-        result = demo.demo_seed(staff=staff)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data ready: {result.accounts_created} demo accounts and "
-                f"{result.staff_created} staff accounts created"
-                + (", home page filled." if result.home_page_filled else ".")
+        else:
+            result = demo.demo_seed(staff=staff)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo data ready: {result.accounts_created} demo accounts and "
+                    f"{result.staff_created} staff accounts created"
+                    + (", home page filled." if result.home_page_filled else ".")
+                )
             )
-        )
+        self._logins_print()
+
+    def _logins_print(self):
+        self.stdout.write(f"\nDemo sign-ins (password for all: {demo.DEMO_PASSWORD}):")
+        for account in demo.DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.username:<9} {account.what}")

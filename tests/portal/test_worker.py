@@ -1,0 +1,20 @@
+"""Background work reaches a real Celery worker on a real broker, which reads our database."""
+
+import pytest
+from django.db import connection
+
+from portal.factories import UserFactory
+from portal.tasks import worker_ping
+
+
+@pytest.mark.worker
+def test_worker_reads_the_same_database(celery_worker):
+    UserFactory.create_batch(3)
+    result = celery_worker.run(worker_ping)
+    assert result == {"database": connection.settings_dict["NAME"], "accounts": 3}
+
+
+def test_eager_mode_runs_tasks_inline_without_a_broker(db):
+    # The embedded profile: no broker, the same task runs in-process.
+    UserFactory.create_batch(2)
+    assert worker_ping.delay().get()["accounts"] == 2
