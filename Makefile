@@ -20,10 +20,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo --if-empty
-	@echo "\nThe portal is starting on http://$(HOST):$(PORT)/ (Ctrl+C stops it)\n"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Preparing the database (the first time takes a minute)..."
+	@$(BIN)/python manage.py migrate --noinput --verbosity 0
+	@$(BIN)/python manage.py seed_demo --if-empty
+	@printf '\nThe portal is starting on http://%s:%s/ (Ctrl+C stops it)\n\n' $(HOST) $(PORT)
+	@$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -1,8 +1,11 @@
-"""Page-tree rules for the home page."""
+"""The home page: where it sits in the tree, and how it renders."""
 
+import pytest
+from django.template.loader import render_to_string
 from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 
+from portal.factories import HomePageFactory
 from portal.models import HomePage
 
 
@@ -20,3 +23,29 @@ class HomePageTests(WagtailPageTestCase):
 
     def test_home_page_renders(self):
         self.assertPageIsRenderable(HomePage.objects.get(), user=self.create_user("reader"))
+
+
+@pytest.mark.parametrize("live", [True, False])
+def test_a_step_links_to_its_page_only_when_the_page_is_live(client, staff_user, live):
+    target = HomePageFactory(parent=Page.objects.get(depth=1), title="Guide", live=live)
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    home.body = [
+        (
+            "path_steps",
+            {
+                "heading": "Your path",
+                "steps": [{"title": "Read the guide", "summary": "Start here.", "link": target}],
+            },
+        )
+    ]
+    home.save_revision().publish()
+    client.force_login(staff_user)
+    html = client.get("/").content.decode()
+    assert "Read the guide" in html
+    assert ("Open read the guide" in html) is live
+
+
+def test_500_page_renders_without_a_request():
+    html = render_to_string("500.html")
+    assert "Something went wrong on our side" in html
+    assert "/static/portal/css/portal.css" in html
