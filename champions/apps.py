@@ -4,3 +4,23 @@ from django.apps import AppConfig
 class ChampionsConfig(AppConfig):
     name = "champions"
     verbose_name = "Champions"
+
+    def ready(self):
+        from portal.tiers import events
+
+        events.register(
+            events.EventKind(
+                "community_contributed",
+                label="Contribute to the community",
+                singular="Post or answer in the community once",
+                plural="Post or answer in the community {n} times",
+            )
+        )
+        events.register(
+            events.EventKind(
+                "champion_joined",
+                label="Join the champion programme",
+                singular="Join the champion programme",
+                plural="Join the champion programme",
+            )
+        )

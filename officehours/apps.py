@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class OfficehoursConfig(AppConfig):
     name = "officehours"
     verbose_name = "Office hours"
+
+    def ready(self):
+        from portal.tiers import events
+
+        events.register(
+            events.EventKind(
+                "office_hours_attended",
+                label="Attend office hours",
+                singular="Attend an office hour",
+                plural="Attend {n} office hours",
+            )
+        )

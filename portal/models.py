@@ -1,4 +1,4 @@
-"""The home page and the portal's own permissions."""
+"""The portal's models: the home page and permissions here; the directory and tiers beside."""
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel
@@ -6,6 +6,21 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from .blocks import BaseStreamBlock
+from .people.models import Department, Location, Role, Staff
+from .tiers.models import EngagementEvent, Requirement, Tier, TierAttainment
+
+__all__ = [
+    "Access",
+    "Department",
+    "EngagementEvent",
+    "HomePage",
+    "Location",
+    "Requirement",
+    "Role",
+    "Staff",
+    "Tier",
+    "TierAttainment",
+]
 
 
 class HomePage(Page):

@@ -1,0 +1,88 @@
+"""The staff directory, kept in step with the HR export (see `importing.py`)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Location(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.Model):
+    """A job role, and the engagement tier the programme asks people in it to reach."""
+
+    name = models.CharField(max_length=120, unique=True)
+    target_tier = models.ForeignKey(
+        "portal.Tier",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="roles",
+        help_text="The tier people in this role should reach. Empty: no target.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Staff(models.Model):
+    """One member of staff. Never deleted by an import: people who leave become inactive."""
+
+    employee_id = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(max_length=254)
+    display_name = models.CharField(max_length=200)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
+    )
+    role = models.ForeignKey(
+        Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
+    )
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    start_date = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff",
+        help_text="Linked by email the first time this person signs in.",
+    )
+
+    class Meta:
+        verbose_name_plural = "staff"
+        ordering = ["display_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="staff_email_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.display_name
