@@ -4,7 +4,7 @@ import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
 
-from .models import HomePage
+from .models import Department, HomePage, Location, Role, Staff
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -27,3 +27,42 @@ class HomePageFactory(wagtail_factories.PageFactory):
         model = HomePage
 
     title = "Welcome"
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Department {n}")
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Location {n}")
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Role {n}")
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Staff
+
+    employee_id = factory.Sequence(lambda n: f"E{n:06d}")
+    display_name = factory.Faker("name")
+    email = factory.LazyAttribute(
+        lambda o: f"{o.display_name.lower().replace(' ', '.')}.{o.employee_id}@example.com"
+    )
+    department = factory.SubFactory(DepartmentFactory)
+    role = factory.SubFactory(RoleFactory)
+    location = factory.SubFactory(LocationFactory)
+    start_date = factory.Faker("date_between", start_date="-5y", end_date="today")
