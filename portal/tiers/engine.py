@@ -62,7 +62,10 @@ def epoch_us_sql(column: str) -> str:
 
 
 def rule_intervals(rule: Rule, *, staff_id: int | None = None) -> pd.DataFrame:
-    """The merged intervals during which `rule` holds, per person (one query)."""
+    """The merged intervals during which `rule` holds, per person (one query).
+
+    Only integers and fixed SQL are formatted into the query; every value is a parameter.
+    """
     where = ["kind = %s"]
     params: list = [rule.kind]
     if rule.subject:
@@ -71,16 +74,19 @@ def rule_intervals(rule: Rule, *, staff_id: int | None = None) -> pd.DataFrame:
     if staff_id is not None:
         where.append("staff_id = %s")
         params.append(staff_id)
-    events = f"SELECT staff_id, occurred_at FROM portal_engagementevent WHERE {' AND '.join(where)}"
+    events = (
+        "SELECT staff_id, occurred_at FROM portal_engagementevent"  # noqa: S608
+        f" WHERE {' AND '.join(where)}"
+    )
     k = int(rule.min_count)
     if rule.window_days is None and k == 1:
         sql = (
-            f"SELECT staff_id, {epoch_us_sql('MIN(occurred_at)')} AS start, {FOREVER} AS end_"
+            f"SELECT staff_id, {epoch_us_sql('MIN(occurred_at)')} AS start, {FOREVER} AS end_"  # noqa: S608
             f" FROM ({events}) ev GROUP BY staff_id"
         )
     elif rule.window_days is None:
         sql = (
-            f"SELECT staff_id, {epoch_us_sql('occurred_at')} AS start, {FOREVER} AS end_ FROM ("
+            f"SELECT staff_id, {epoch_us_sql('occurred_at')} AS start, {FOREVER} AS end_ FROM ("  # noqa: S608
             f" SELECT staff_id, occurred_at, ROW_NUMBER() OVER"
             f" (PARTITION BY staff_id ORDER BY occurred_at) AS rn FROM ({events}) ev"
             f") numbered WHERE rn = {k}"
@@ -90,7 +96,8 @@ def rule_intervals(rule: Rule, *, staff_id: int | None = None) -> pd.DataFrame:
         sql = f"""
             WITH ev AS (SELECT staff_id, {epoch_us_sql("occurred_at")} AS t FROM ({events}) e),
             lagged AS (
-                SELECT staff_id, t AS s, LAG(t, {k - 1}) OVER (PARTITION BY staff_id ORDER BY t) AS f
+                SELECT staff_id, t AS s,
+                    LAG(t, {k - 1}) OVER (PARTITION BY staff_id ORDER BY t) AS f
                 FROM ev
             ),
             spans AS (
@@ -108,7 +115,7 @@ def rule_intervals(rule: Rule, *, staff_id: int | None = None) -> pd.DataFrame:
                 FROM marked
             )
             SELECT staff_id, MIN(s) AS start, MAX(e) AS end_ FROM islands GROUP BY staff_id, island
-        """  # noqa: S608  (only integers and fixed SQL are formatted in; values are parameters)
+        """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

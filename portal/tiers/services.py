@@ -147,7 +147,7 @@ def _stored_attainments(*, staff_id: int | None) -> pd.DataFrame:
     reached = engine.epoch_us_sql("reached_at")
     lapsed = engine.epoch_us_sql("lapsed_at")
     sql = (
-        f"SELECT id, staff_id, tier_id, {reached}, COALESCE({lapsed}, {engine.FOREVER})"
+        f"SELECT id, staff_id, tier_id, {reached}, COALESCE({lapsed}, {engine.FOREVER})"  # noqa: S608
         " FROM portal_tierattainment"
     )
     params = []
