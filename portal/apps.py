@@ -6,9 +6,14 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from . import navigation, permissions
+        from django.contrib.auth.signals import user_logged_in
 
+        from . import navigation, permissions
+        from .people.receivers import link_staff_on_sign_in
+
+        user_logged_in.connect(link_staff_on_sign_in, dispatch_uid="portal.link_staff")
         navigation.register(navigation.NavItem("Home", "/", order=0))
+        navigation.register(navigation.NavItem("My path", "my_path", order=1))
         navigation.register(
             navigation.NavItem(
                 "Reports",

@@ -6,14 +6,16 @@ editor's changes to the seeded pages survive. Each app adds its part here as it 
 
 from dataclasses import dataclass
 
-import factory.random
+import random
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
 from . import permissions
-from .factories import UserFactory
 from .models import HomePage
+from .people.demo import demo_org_ensure
+from .tiers.demo import demo_history_ensure
 
 DEMO_PASSWORD = "portal-demo"  # noqa: S105  (demo accounts only; production refuses to seed)
 
@@ -83,22 +85,27 @@ HOME_CALLOUT = (
 @dataclass(frozen=True)
 class SeedResult:
     accounts_created: int
-    staff_created: int
+    staff: int
+    periods_created: int
     home_page_filled: bool
 
 
 @transaction.atomic
 def demo_seed(*, staff: int) -> SeedResult:
+    """Demo accounts, an organisation of `staff` more people, their history, the home page."""
     accounts_created = sum(_demo_account_ensure(account) for account in DEMO_ACCOUNTS)
-    # Same seed and sequence every run: the same synthetic people, found again, not doubled.
-    factory.random.reseed_random("advocacy-portal-demo")
-    UserFactory.reset_sequence(0)
-    users = get_user_model().objects
-    staff_before = users.count()
-    UserFactory.create_batch(staff)
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
+    }
+    # The same seed every run: the same synthetic people and events, found again, not doubled.
+    rng = random.Random("advocacy-portal-demo")  # noqa: S311  (demo data, not security)
+    people = demo_org_ensure(users=users, extra_staff=staff, rng=rng)
+    history = demo_history_ensure(people=people, rng=rng)
     return SeedResult(
         accounts_created=accounts_created,
-        staff_created=users.count() - staff_before,
+        staff=len(people),
+        periods_created=history.created,
         home_page_filled=_home_page_fill(),
     )
 

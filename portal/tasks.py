@@ -4,6 +4,8 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from .tiers import services
+
 
 @shared_task
 def worker_ping() -> dict:
@@ -12,3 +14,10 @@ def worker_ping() -> dict:
         "database": connection.settings_dict["NAME"],
         "accounts": get_user_model().objects.count(),
     }
+
+
+@shared_task
+def tiers_recompute() -> dict:
+    """Rebuild every tier attainment from the event log (nightly, and after tier edits)."""
+    result = services.tier_attainments_recompute()
+    return {"created": result.created, "deleted": result.deleted}

@@ -18,6 +18,7 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("my-path/", views.my_path, name="my_path"),
     path("reports/", views.reports, name="reports"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -11,7 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import selectors
+from .people.models import Staff
+from .people.services import staff_link_user
 from .permissions import can_view_reports, require
+from .tiers.selectors import my_path as my_path_select
 
 
 @require_GET
@@ -46,3 +49,12 @@ class SignInView(LoginView):
                 raise PermissionDenied
             return redirect(settings.LOGIN_REDIRECT_URL)
         return super().dispatch(request, *args, **kwargs)
+
+
+@require_GET
+def my_path(request):
+    staff = Staff.objects.select_related("role__target_tier").filter(
+        user=request.user
+    ).first() or staff_link_user(user=request.user)
+    path = my_path_select(staff=staff) if staff is not None else None
+    return render(request, "portal/my_path.html", {"path": path})

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -180,7 +181,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_RESULT_EXPIRES = 3600
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Attainments are kept current on every event; this nightly rebuild is the safety net.
+    "tiers-recompute-nightly": {
+        "task": "portal.tasks.tiers_recompute",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 # Wagtail ---------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = PORTAL_NAME

@@ -1,12 +1,16 @@
 """`seed_demo`: the demo accounts, the home page text, idempotence, and its refusals."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db.models import Q
+from django.utils import timezone
 
 from portal import permissions
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from portal.models import HomePage
+from portal.models import EngagementEvent, HomePage, Staff, TierAttainment
 
 
 def _seed(*args):
@@ -17,7 +21,9 @@ def _seed(*args):
 def test_seed_creates_every_demo_account_with_its_role(client):
     _seed("--staff", "3")
     users = get_user_model().objects
-    assert users.count() == len(DEMO_ACCOUNTS) + 3
+    assert users.count() == len(DEMO_ACCOUNTS)
+    assert Staff.objects.count() == len(DEMO_ACCOUNTS) + 3
+    assert Staff.objects.filter(user__isnull=False).count() == len(DEMO_ACCOUNTS)
     for account in DEMO_ACCOUNTS:
         assert client.login(username=account.username, password=DEMO_PASSWORD)
     assert users.get(username="leader").groups.get().name == permissions.LEADERS
@@ -29,10 +35,30 @@ def test_seed_creates_every_demo_account_with_its_role(client):
 @pytest.mark.django_db
 def test_seed_twice_changes_nothing():
     _seed("--staff", "4")
-    names = set(get_user_model().objects.values_list("username", flat=True))
+    before = _snapshot()
     _seed("--staff", "4")
-    assert set(get_user_model().objects.values_list("username", flat=True)) == names
+    assert _snapshot() == before
     assert HomePage.objects.get().revisions.count() == 1
+
+
+def _snapshot():
+    return (
+        set(get_user_model().objects.values_list("username", flat=True)),
+        set(Staff.objects.values_list("employee_id", "email", "manager__employee_id")),
+        set(EngagementEvent.objects.values_list("idempotency_key", "occurred_at")),
+        set(TierAttainment.objects.values_list("staff_id", "tier_id", "reached_at", "lapsed_at")),
+    )
+
+
+@pytest.mark.django_db
+def test_seed_populates_every_tier_and_some_lapse():
+    _seed("--staff", "120")
+    now = timezone.now()
+    held = TierAttainment.objects.filter(Q(lapsed_at__isnull=True) | Q(lapsed_at__gt=now))
+    assert set(held.values_list("tier__order", flat=True)) == {1, 2, 3, 4, 5}
+    assert TierAttainment.objects.filter(lapsed_at__lt=now).exists()
+    oldest = EngagementEvent.objects.order_by("occurred_at").first().occurred_at
+    assert now - oldest > timedelta(days=150)
 
 
 @pytest.mark.django_db
@@ -47,9 +73,9 @@ def test_seed_keeps_an_editors_home_page_text():
 @pytest.mark.django_db
 def test_seed_if_empty_does_nothing_once_seeded():
     _seed("--staff", "2")
-    before = get_user_model().objects.count()
+    before = Staff.objects.count()
     _seed("--staff", "20", "--if-empty")
-    assert get_user_model().objects.count() == before
+    assert Staff.objects.count() == before
 
 
 @pytest.mark.django_db

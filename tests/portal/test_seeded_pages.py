@@ -11,6 +11,7 @@ ROLE_PAGES = {
     "reports": {"leader", "editor", "admin"},
     "wagtailadmin_home": {"editor", "admin"},
     "password_change": {account.username for account in DEMO_ACCOUNTS},
+    "my_path": {account.username for account in DEMO_ACCOUNTS},
 }
 
 

@@ -9,7 +9,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--staff", type=int, default=40, help="How many extra staff accounts to create."
+            "--staff", type=int, default=120, help="How many people the demo organisation has."
         )
         parser.add_argument(
             "--if-empty",
@@ -31,8 +31,9 @@ class Command(BaseCommand):
             result = demo.demo_seed(staff=staff)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo data ready: {result.accounts_created} demo accounts and "
-                    f"{result.staff_created} staff accounts created"
+                    f"Demo data ready: {result.accounts_created} demo accounts created, "
+                    f"{result.staff} people in the directory, "
+                    f"{result.periods_created} tier periods derived"
                     + (", home page filled." if result.home_page_filled else ".")
                 )
             )

@@ -1,0 +1,25 @@
+"""Writes for the staff directory that are not the HR import."""
+
+from django.db import IntegrityError, transaction
+
+from .models import Staff
+
+
+def staff_link_user(*, user) -> Staff | None:
+    """Link `user` to the active staff record with the same email, if it is still unclaimed.
+
+    Called at sign-in. Returns the person's staff record, or None when the directory has no
+    match (the person then sees an explanation instead of a path).
+    """
+    existing = Staff.objects.filter(user=user).first()
+    if existing is not None or not user.email:
+        return existing
+    match = Staff.objects.filter(email__iexact=user.email, active=True, user__isnull=True).first()
+    if match is None:
+        return None
+    try:
+        with transaction.atomic():
+            updated = Staff.objects.filter(pk=match.pk, user__isnull=True).update(user=user)
+    except IntegrityError:  # this user was linked by a concurrent sign-in
+        return Staff.objects.filter(user=user).first()
+    return Staff.objects.get(pk=match.pk) if updated else Staff.objects.filter(user=user).first()

@@ -1,0 +1,87 @@
+"""The portal's part of the Wagtail admin: the staff directory and the tiers, for programme staff.
+
+Changing a tier's requirements changes who holds which tier, so saving or deleting a tier
+queues a full recompute once the change is committed. Wagtail loads `wagtail_hooks` only at an
+app's top level, so the sub-packages' hooks are imported from here.
+"""
+
+from django.db import transaction
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Department, Location, Role, Staff, Tier
+from .tasks import tiers_recompute
+
+
+class TierViewSet(SnippetViewSet):
+    model = Tier
+    icon = "list-ol"
+    menu_label = "Tiers"
+    list_display = ["order", "name", "description"]
+    ordering = ["order"]
+
+
+class StaffViewSet(SnippetViewSet):
+    model = Staff
+    icon = "user"
+    menu_label = "Staff directory"
+    list_display = ["display_name", "email", "department", "role", "location", "active"]
+    list_filter = ["active", "department", "role", "location"]
+    search_fields = ["display_name", "email", "employee_id"]
+    search_backend_name = None
+    list_per_page = 50
+
+
+class DepartmentViewSet(SnippetViewSet):
+    model = Department
+    icon = "folder-open-inverse"
+    list_display = ["name", "parent"]
+    search_fields = ["name"]
+    search_backend_name = None
+
+
+class RoleViewSet(SnippetViewSet):
+    model = Role
+    icon = "tag"
+    list_display = ["name", "target_tier"]
+    search_fields = ["name"]
+    search_backend_name = None
+
+
+class LocationViewSet(SnippetViewSet):
+    model = Location
+    icon = "site"
+    list_display = ["name"]
+    search_fields = ["name"]
+    search_backend_name = None
+
+
+class ProgrammeGroup(SnippetViewSetGroup):
+    menu_label = "Programme"
+    menu_icon = "group"
+    menu_order = 150
+    items = (TierViewSet, StaffViewSet, DepartmentViewSet, RoleViewSet, LocationViewSet)
+
+
+register_snippet(ProgrammeGroup)
+
+
+def _recompute_if_tiers_changed(instances):
+    if any(isinstance(instance, Tier) for instance in instances):
+        transaction.on_commit(tiers_recompute.delay)
+
+
+@hooks.register("after_create_snippet")
+def recompute_after_tier_created(request, instance):
+    _recompute_if_tiers_changed([instance])
+
+
+@hooks.register("after_edit_snippet")
+def recompute_after_tier_edited(request, instance):
+    _recompute_if_tiers_changed([instance])
+
+
+@hooks.register("after_delete_snippet")
+def recompute_after_tier_deleted(request, instances):
+    _recompute_if_tiers_changed(instances)
