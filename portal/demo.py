@@ -4,9 +4,8 @@ Idempotent: running it again creates what is missing and changes nothing that ex
 editor's changes to the seeded pages survive. Each app adds its part here as it grows.
 """
 
-from dataclasses import dataclass
-
 import random
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group

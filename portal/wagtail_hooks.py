@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Department, Location, Role, Staff, Tier
+from .people import wagtail_hooks as people_hooks  # noqa: F401  (the staff import screen)
 from .tasks import tiers_recompute
 
 
