@@ -1,4 +1,4 @@
-"""The staff directory, kept in step with the HR export (see `importing.py`)."""
+"""The staff directory, kept in step with the HR export (see `portal.people.importing`)."""
 
 from django.conf import settings
 from django.db import models

@@ -4,8 +4,8 @@ Why two steps: an HR file touches everyone's record, so the person first sees wh
 (the counts, and every bad row with its line) and only then applies it. Between the two steps
 the upload waits in a private temporary file named by a random token that only this person's
 session knows; confirming checks the file again against the directory as it is at that moment
-and applies it all or nothing. The rules live in `importing.py`; this module moves bytes and
-renders.
+and applies it all or nothing. The rules live in `portal.people.importing`; this module moves
+bytes and renders.
 """
 
 import hashlib
