@@ -7,15 +7,16 @@ holds during a union of half-open intervals [start, end):
 - without a window, from the k-th event on, forever (end = FOREVER);
 - with a window, from each event e_j (j >= k) until e_(j-k+1) + W; overlapping ones merge.
 
-Each requirement is one SQL query (window functions, on SQLite and PostgreSQL alike) that
-returns those merged intervals per person, for everyone or for one person. The tiers are then
-combined set-wise with pandas: requirements in an either/or group by union, everything a tier
-and the tiers below it ask by intersection. Nothing here is evaluated per person in Python.
+Each requirement is one SQL query through the (kind, staff, time) index, for everyone or for
+one person; the intervals are computed from its rows with numpy. The tiers are then combined
+set-wise with pandas: requirements in an either/or group by union, everything a tier and the
+tiers below it ask by intersection. Nothing here loops over people in Python.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -49,22 +50,29 @@ def from_us(value: int) -> datetime | None:
 
 
 def epoch_us_sql(column: str) -> str:
+    """SQL for a timestamp column as whole microseconds since the epoch, exactly."""
     if connection.vendor == "postgresql":
         return f"(EXTRACT(EPOCH FROM {column}) * 1000000)::bigint"
     if connection.vendor == "sqlite":
         # Django stores 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC; the fraction is left out when 0.
-        # '%%s' because the query is always run with parameters (a list, maybe empty).
-        return (
-            f"(CAST(strftime('%%s', {column}) AS INTEGER) * 1000000"
-            f" + CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
+        # SQLite's date functions round a fraction to the nearest second, so they get only the
+        # whole seconds. '%%s' because queries always run with parameters (a list, maybe empty).
+        whole = f"substr({column}, 1, 19)"
+        seconds = (
+            f"unixepoch({whole})"
+            if connection.Database.sqlite_version_info >= (3, 38)
+            else f"CAST(strftime('%%s', {whole}) AS INTEGER)"
         )
+        return f"({seconds} * 1000000 + CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
     raise NotImplementedError(f"Tier evaluation does not support {connection.vendor}.")
 
 
 def rule_intervals(rule: Rule, *, staff_id: int | None = None) -> pd.DataFrame:
     """The merged intervals during which `rule` holds, per person (one query).
 
-    Only integers and fixed SQL are formatted into the query; every value is a parameter.
+    SQL only filters and orders, through the (kind, staff, time) index; the interval arithmetic
+    is done here, vectorised. Only integers and fixed SQL are formatted into the queries; every
+    value is a parameter.
     """
     where = ["kind = %s"]
     params: list = [rule.kind]
@@ -74,52 +82,69 @@ def rule_intervals(rule: Rule, *, staff_id: int | None = None) -> pd.DataFrame:
     if staff_id is not None:
         where.append("staff_id = %s")
         params.append(staff_id)
-    events = (
-        "SELECT staff_id, occurred_at FROM portal_engagementevent"  # noqa: S608
-        f" WHERE {' AND '.join(where)}"
-    )
+    condition = " AND ".join(where)
     k = int(rule.min_count)
     if rule.window_days is None and k == 1:
         sql = (
-            f"SELECT staff_id, {epoch_us_sql('MIN(occurred_at)')} AS start, {FOREVER} AS end_"  # noqa: S608
-            f" FROM ({events}) ev GROUP BY staff_id"
+            f"SELECT staff_id, {epoch_us_sql('MIN(occurred_at)')}"  # noqa: S608
+            f" FROM portal_engagementevent WHERE {condition} GROUP BY staff_id"
         )
-    elif rule.window_days is None:
-        sql = (
-            f"SELECT staff_id, {epoch_us_sql('occurred_at')} AS start, {FOREVER} AS end_ FROM ("  # noqa: S608
-            f" SELECT staff_id, occurred_at, ROW_NUMBER() OVER"
-            f" (PARTITION BY staff_id ORDER BY occurred_at) AS rn FROM ({events}) ev"
-            f") numbered WHERE rn = {k}"
+        return _forever(_fetch_pairs(sql, params))
+    if rule.window_days is None:
+        # The k-th event of each person: one index seek per person, no sort of all events.
+        # (Unqualified names in the inner query refer to its own table, `e`.)
+        kth = (
+            "SELECT p.staff_id, (SELECT e.occurred_at FROM portal_engagementevent e"  # noqa: S608
+            f" WHERE {condition} AND e.staff_id = p.staff_id"
+            f" ORDER BY e.occurred_at LIMIT 1 OFFSET {k - 1}) AS t"
+            f" FROM (SELECT DISTINCT staff_id FROM portal_engagementevent WHERE {condition}) p"
         )
-    else:
-        window = int(rule.window_days) * DAY_US
-        sql = f"""
-            WITH ev AS (SELECT staff_id, {epoch_us_sql("occurred_at")} AS t FROM ({events}) e),
-            lagged AS (
-                SELECT staff_id, t AS s,
-                    LAG(t, {k - 1}) OVER (PARTITION BY staff_id ORDER BY t) AS f
-                FROM ev
-            ),
-            spans AS (
-                SELECT staff_id, s, f + {window} AS e FROM lagged
-                WHERE f IS NOT NULL AND f + {window} > s
-            ),
-            marked AS (
-                SELECT staff_id, s, e, CASE WHEN s <= LAG(e) OVER (PARTITION BY staff_id ORDER BY s)
-                    THEN 0 ELSE 1 END AS brk
-                FROM spans
-            ),
-            islands AS (
-                SELECT staff_id, s, e, SUM(brk) OVER (
-                    PARTITION BY staff_id ORDER BY s ROWS UNBOUNDED PRECEDING) AS island
-                FROM marked
-            )
-            SELECT staff_id, MIN(s) AS start, MAX(e) AS end_ FROM islands GROUP BY staff_id, island
-        """  # noqa: S608
+        sql = f"SELECT staff_id, {epoch_us_sql('t')} FROM ({kth}) kth WHERE t IS NOT NULL"  # noqa: S608
+        return _forever(_fetch_pairs(sql, params + params))
+    sql = (
+        f"SELECT staff_id, {epoch_us_sql('occurred_at')} FROM portal_engagementevent"  # noqa: S608
+        f" WHERE {condition} ORDER BY staff_id, occurred_at"
+    )
+    return _windowed(_fetch_pairs(sql, params), k, int(rule.window_days) * DAY_US)
+
+
+def _fetch_pairs(sql: str, params: list) -> np.ndarray:
+    """Run `sql` (two integer columns) and return an (n, 2) int64 array."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return _frame(rows)
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=2 * len(rows))
+    return flat.reshape(-1, 2)
+
+
+def _forever(pairs: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"staff_id": pairs[:, 0], "start": pairs[:, 1], "end": np.full(len(pairs), FOREVER)}
+    )
+
+
+def _windowed(pairs: np.ndarray, k: int, window: int) -> pd.DataFrame:
+    """Intervals where at least k events fall in the trailing window, from sorted events.
+
+    From each event e_j with at least k-1 before it (same person), the rule holds until
+    e_(j-k+1) + window. Sorted by time, those ends never decrease, so an interval merges
+    with the previous one exactly when it starts before that one ends.
+    """
+    staff, t = pairs[:, 0], pairs[:, 1]
+    n = len(t)
+    first = np.r_[True, staff[1:] != staff[:-1]] if n else np.zeros(0, dtype=bool)
+    position = np.arange(n) - np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    j = np.flatnonzero(position >= k - 1)
+    start, end, who = t[j], t[j - (k - 1)] + window, staff[j]
+    keep = end > start
+    start, end, who = start[keep], end[keep], who[keep]
+    if not len(start):
+        return _frame([])
+    opens = np.r_[True, (who[1:] != who[:-1]) | (start[1:] > end[:-1])]
+    at = np.flatnonzero(opens)
+    return pd.DataFrame(
+        {"staff_id": who[at], "start": start[at], "end": np.maximum.reduceat(end, at)}
+    )
 
 
 def _frame(rows) -> pd.DataFrame:

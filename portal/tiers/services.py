@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from ..people.models import Staff
@@ -79,14 +80,15 @@ def tier_attainments_update(*, staff_id: int) -> SyncResult:
 
 def tier_attainments_recompute() -> SyncResult:
     """Rebuild every attainment from the event log, set-wise, and write only the differences."""
-    started = timezone.now()
+    last_seen = EngagementEvent.objects.aggregate(last=Max("pk"))["last"] or 0
     orders, rules = _rules()
     computed = engine.tier_intervals(orders, rules, engine.rule_intervals)
     with transaction.atomic():
         result = _attainments_sync(computed, staff_id=None)
-    # Events recorded while we computed may be missing from the snapshot: catch those people up.
+    # Events recorded while we computed may be missing from the snapshot, and our write may have
+    # overtaken their own update: catch those people up. (The nightly run mends any rare miss.)
     late = (
-        EngagementEvent.objects.filter(recorded_at__gte=started)
+        EngagementEvent.objects.filter(pk__gt=last_seen)
         .values_list("staff_id", flat=True)
         .distinct()
     )

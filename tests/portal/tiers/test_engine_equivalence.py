@@ -15,8 +15,14 @@ from . import oracle
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 KINDS = ["faq_viewed", "policy_acknowledged", "office_hours_attended", "community_contributed"]
 
-# Offsets in hours, with whole days common so events land exactly on window edges.
-offsets = st.one_of(st.integers(0, 24 * 20), st.integers(0, 20).map(lambda d: d * 24))
+# Offsets: whole hours (every 24th lands exactly on a window edge), each plus a fraction of a
+# second from the edges that rounding would get wrong.
+HOUR = 3_600_000_000
+offsets = st.builds(
+    lambda hours, fraction: hours * HOUR + fraction,
+    st.integers(0, 24 * 20),
+    st.sampled_from([0, 0, 1, 499_999, 500_000, 999_999]),
+)
 an_event = st.tuples(st.sampled_from(KINDS), st.sampled_from(["", "a", "b"]), offsets)
 a_requirement = st.tuples(
     st.sampled_from(KINDS),
@@ -67,7 +73,7 @@ def test_incremental_bulk_and_oracle_agree(
     # Incremental: one event at a time, attainments updated after each commit.
     expected = set()
     for person, history in zip(people, histories, strict=True):
-        events = [(kind, subject, T0 + timedelta(hours=h)) for kind, subject, h in history]
+        events = [(kind, subject, T0 + timedelta(microseconds=us)) for kind, subject, us in history]
         for kind, subject, when in events:
             with django_capture_on_commit_callbacks(execute=True):
                 engagement_record(

@@ -158,3 +158,16 @@ def test_editing_a_tier_in_the_admin_recomputes(
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Requirement.objects.get(tier=tier, event_kind="faq_viewed").min_count == 6
     assert periods(person) == []
+
+
+def test_times_keep_every_microsecond(person):
+    # SQLite's date functions round fractions of a second; a period must start at the exact
+    # instant of the event that completed it.
+    when = datetime(2026, 10, 27, 20, 13, 40, 999_790, tzinfo=UTC)
+    for i in range(5):
+        record(person, "faq_viewed", when - timedelta(hours=i + 1))
+    record(person, "policy_acknowledged", when)
+    tier_attainments_update(staff_id=person.pk)
+    tier_attainments_recompute()
+    assert periods(person) == [(1, when, None)]
+    assert tier_attainments_recompute().created == 0
