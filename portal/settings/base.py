@@ -97,23 +97,26 @@ TEMPLATES = [
     },
 ]
 
+
 # Databases -------------------------------------------------------------------------------------
+def database_from_url(url: str) -> dict:
+    """Django's database settings for a URL, with the embedded profile's SQLite tuning."""
+    database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"] = {
+            # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at
+            # the start of a transaction, so two writers queue instead of failing midway.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    return database
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=60,
-        conn_health_checks=True,
-    )
+    "default": database_from_url(env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at the
-        # start of a transaction, so two writers queue instead of failing mid-transaction.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env("CACHE_URL")

@@ -5,10 +5,8 @@ The database is `BENCH_DATABASE_URL`, a throwaway SQLite file by default; set it
 start of a run, so it must never point at data anyone wants to keep.
 """
 
-import dj_database_url
-
 from .base import *  # noqa: F403
-from .base import env
+from .base import database_from_url, env
 
 SECRET_KEY = "bench-only-secret-key-not-used-anywhere-else-0123456789abcdef"  # noqa: S105
 DEBUG = False
@@ -23,14 +21,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 PORTAL_BENCH_DATABASE = True
 
 BENCH_DATABASE_URL = env("BENCH_DATABASE_URL", "sqlite:////tmp/portal-bench.sqlite3")
-DATABASES = {
-    "default": dj_database_url.parse(BENCH_DATABASE_URL, conn_max_age=60, conn_health_checks=True)
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The same connection set-up as the embedded profile (base.py), so the numbers hold for it.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
+# The same connection set-up as the embedded profile, so the numbers hold for it.
+DATABASES = {"default": database_from_url(BENCH_DATABASE_URL)}
