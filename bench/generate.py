@@ -21,7 +21,7 @@ import argparse
 import datetime as dt
 import math
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from itertools import repeat
 
 import numpy as np
@@ -34,6 +34,7 @@ from bench.organisation import (
     LOCATIONS,
     ROLES,
 )
+from bench.storage import columns_of, datetime_text, rows_insert, secondary_indexes
 
 WINDOW_DAYS = 180
 BATCH = 100_000
@@ -393,54 +394,6 @@ def _events_draw(rng: np.random.Generator, d: dict, events: int, now_us: int):
     return who[order] + 1, kind[order], subject[order], at[order], kinds.array(), vocab.array()
 
 
-def _datetime_text(us: np.ndarray, suffix: str = "") -> list[str]:
-    """UTC times as Django writes them: 'YYYY-MM-DD HH:MM:SS.ffffff', no fraction when 0."""
-    text = np.datetime_as_string(us.astype("datetime64[us]"), unit="us").tolist()
-    text = [t.replace("T", " ", 1) + suffix for t in text]
-    for i in np.flatnonzero(us % 1_000_000 == 0).tolist():
-        text[i] = text[i][:19] + suffix
-    return text
-
-
-# Writing ---------------------------------------------------------------------------------------
-
-
-def _insert(cursor, vendor: str, table: str, columns: Sequence[str], rows: Iterable[tuple]):
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    if vendor == "postgresql":
-        with cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        marks = ", ".join("?" for _ in columns)
-        # Names come from the models' metadata, values go through placeholders.
-        sql = f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})'  # noqa: S608
-        cursor.executemany(sql, rows)
-
-
-def _secondary_indexes(cursor, vendor: str, table: str) -> list[tuple[str, str]]:
-    """(name, CREATE INDEX sql) of the table's plain indexes, as the database reports them."""
-    if vendor == "postgresql":
-        cursor.execute(
-            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
-            "JOIN pg_class i ON i.oid = x.indexrelid "
-            "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND NOT x.indisunique "
-            "ORDER BY i.relname",
-            [table],
-        )
-    else:
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-            "AND sql IS NOT NULL ORDER BY name",
-            [table],
-        )
-    return list(cursor.fetchall())
-
-
-def _columns(model, names: Sequence[str]) -> list[str]:
-    return [model._meta.get_field(name).column for name in names]
-
-
 def generate(*, staff: int = 100_000, events: int = 5_000_000, seed: int = 20240601) -> None:
     """Fill an empty directory and event log with `staff` people and `events` events."""
     from django.core.management.color import no_style
@@ -478,7 +431,7 @@ def generate(*, staff: int = 100_000, events: int = 5_000_000, seed: int = 20240
                 # CREATE INDEX below in the same transaction.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             directory = _directory_create(rng, staff)
-            staff_columns = _columns(
+            staff_columns = columns_of(
                 Staff,
                 [
                     "id",
@@ -494,7 +447,7 @@ def generate(*, staff: int = 100_000, events: int = 5_000_000, seed: int = 20240
                     "user",
                 ],
             )
-            _insert(
+            rows_insert(
                 cursor, vendor, Staff._meta.db_table, staff_columns, _staff_rows(rng, directory)
             )
             _say(
@@ -509,10 +462,10 @@ def generate(*, staff: int = 100_000, events: int = 5_000_000, seed: int = 20240
             _say(f"drew {who.size} events ({time.perf_counter() - started:.1f} s)")
 
             table = EngagementEvent._meta.db_table
-            indexes = _secondary_indexes(cursor, vendor, table)
+            indexes = secondary_indexes(cursor, vendor, table)
             for name, _ in indexes:
                 cursor.execute(f'DROP INDEX "{name}"')
-            event_columns = _columns(
+            event_columns = columns_of(
                 EngagementEvent,
                 [
                     "id",
@@ -530,7 +483,7 @@ def generate(*, staff: int = 100_000, events: int = 5_000_000, seed: int = 20240
             for begin in range(0, who.size, BATCH):
                 end = min(begin + BATCH, who.size)
                 ids = range(begin + 1, end + 1)
-                when = _datetime_text(at[begin:end], suffix)
+                when = datetime_text(at[begin:end], suffix)
                 rows = zip(
                     ids,
                     who[begin:end].tolist(),
@@ -543,7 +496,7 @@ def generate(*, staff: int = 100_000, events: int = 5_000_000, seed: int = 20240
                     (f"bench-{i:09d}" for i in ids),  # in index order: faster to load
                     strict=False,
                 )
-                _insert(cursor, vendor, table, event_columns, rows)
+                rows_insert(cursor, vendor, table, event_columns, rows)
                 if end % step == 0 or end == who.size:
                     _say(f"events {end}/{who.size} ({time.perf_counter() - started:.1f} s)")
             if vendor == "postgresql":

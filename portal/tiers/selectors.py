@@ -118,7 +118,8 @@ def _requirement_counts(staff: Staff, requirements: list[Requirement], now) -> d
         if r.window_days:
             condition &= Q(occurred_at__gt=now - timedelta(days=r.window_days))
         aggregates[f"r{r.pk}"] = Count("pk", filter=condition)
-    totals = EngagementEvent.objects.filter(staff=staff).aggregate(**aggregates)
+    kinds = {r.event_kind for r in requirements}
+    totals = EngagementEvent.objects.filter(kind__in=kinds, staff=staff).aggregate(**aggregates)
     return {r.pk: totals[f"r{r.pk}"] for r in requirements}
 
 
