@@ -15,6 +15,7 @@ from django.contrib.auth import middleware as auth_middleware
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import resolve_url
 from django.utils.http import urlencode
+from django.views.defaults import permission_denied
 from django_htmx.http import HttpResponseClientRedirect
 
 COMMUNITY_MANAGERS = "Community managers"
@@ -80,13 +81,17 @@ def can_edit_content(user) -> bool:
 
 
 def require(check: Callable[[object], bool]):
-    """View decorator: the caller must pass `check(user)`, or gets 403 (styled, in words)."""
+    """View decorator: the caller must pass `check(user)`, or gets 403 (styled, in words).
+
+    The 403 is returned, not raised: inside the Wagtail admin a raised PermissionDenied would
+    become a redirect to the dashboard, and the person would not learn why.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not check(request.user):
-                raise PermissionDenied
+                return permission_denied(request, PermissionDenied())
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -14,19 +14,17 @@ import secrets
 import stat
 import tempfile
 import time
-from functools import wraps
 from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
-from django.views.defaults import permission_denied
 
-from portal.permissions import can_run_programme
+from portal.permissions import can_run_programme, require
 
 from . import importing
 
@@ -46,18 +44,6 @@ class UploadForm(forms.Form):
     )
 
 
-def _for_programme_runners(view):
-    """Only people who run the programme import staff; everyone else gets a plain 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_run_programme(request.user):
-            return permission_denied(request, PermissionDenied())
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 class _CappedUpload(FileUploadHandler):
     """Stops reading an upload once it passes the cap, so an oversized file never lands on disk."""
 
@@ -74,7 +60,7 @@ class _CappedUpload(FileUploadHandler):
 
 
 @csrf_exempt  # CSRF is checked in `_upload_preview`, once the size cap is in place
-@_for_programme_runners
+@require(can_run_programme)
 @require_http_methods(["GET", "POST"])
 def staff_import_upload(request):
     """GET: the upload form. POST: check the uploaded file and show what it would change."""
@@ -107,7 +93,7 @@ def _upload_preview(request, cap: _CappedUpload):
     return _render(request, form=UploadForm(), result=result, token=token, file_name=upload.name)
 
 
-@_for_programme_runners
+@require(can_run_programme)
 @require_POST
 def staff_import_confirm(request):
     """Apply the upload previewed in this session, if it is still clean."""
