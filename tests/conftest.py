@@ -17,6 +17,25 @@ from portal import permissions
 from portal.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
+COMMITTING_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that commits for real gets the data migrations' rows back after its flush.
+
+    A flush removes the default tiers, groups and home page. Serialized rollback restores them,
+    and only works if every committing test uses it (a plain flush re-creates content types
+    that the restore would then collide with), so it is a rule here, not a choice per test.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        commits = (marker is not None and marker.kwargs.get("transaction")) or (
+            COMMITTING_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        if commits and not (marker is not None and marker.kwargs.get("serialized_rollback")):
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+            )
 
 
 def _user_in(*groups: str, **extra):
