@@ -75,7 +75,7 @@ def tier_attainments_update(*, staff_id: int) -> SyncResult:
         computed = engine.tier_intervals(
             orders, rules, lambda rule: engine.rule_intervals(rule, staff_id=staff_id)
         )
-        return _attainments_sync(computed, staff_id=staff_id)
+        return _attainments_sync(computed, orders, staff_id=staff_id)
 
 
 def tier_attainments_recompute() -> SyncResult:
@@ -84,7 +84,7 @@ def tier_attainments_recompute() -> SyncResult:
     orders, rules = _rules()
     computed = engine.tier_intervals(orders, rules, engine.rule_intervals)
     with transaction.atomic():
-        result = _attainments_sync(computed, staff_id=None)
+        result = _attainments_sync(computed, orders, staff_id=None)
     # Events recorded while we computed may be missing from the snapshot, and our write may have
     # overtaken their own update: catch those people up. (The nightly run mends any rare miss.)
     late = (
@@ -115,9 +115,13 @@ def _rules() -> tuple[dict[int, int], list[engine.Rule]]:
     return orders, rules
 
 
-def _attainments_sync(computed: dict[int, pd.DataFrame], *, staff_id: int | None) -> SyncResult:
-    """Make the stored periods equal `computed` (for everyone, or one person)."""
-    orders = dict(Tier.objects.values_list("order", "pk"))
+def _attainments_sync(
+    computed: dict[int, pd.DataFrame], orders: dict[int, int], *, staff_id: int | None
+) -> SyncResult:
+    """Make the stored periods equal `computed` (for everyone, or one person).
+
+    `orders` maps tier order to tier id.
+    """
     wanted = pd.concat(
         [frame.assign(tier_id=orders[order]) for order, frame in computed.items()]
         or [pd.DataFrame(columns=[*engine.COLUMNS, "tier_id"])],
