@@ -40,11 +40,6 @@ class Rule:
     window_days: int | None
 
 
-def to_us(moment: datetime) -> int:
-    delta = moment - EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
 def from_us(value: int) -> datetime | None:
     return None if value >= FOREVER else EPOCH + timedelta(microseconds=int(value))
 
