@@ -46,6 +46,10 @@ def engagement_record(
     if timezone.is_naive(occurred_at):
         raise ValueError("occurred_at must be timezone-aware.")
     key = idempotency_key or f"{source}:{uuid.uuid4()}"
+    for name, value in (("subject", subject), ("source", source), ("idempotency_key", key)):
+        limit = EngagementEvent._meta.get_field(name).max_length
+        if len(value) > limit:
+            raise ValueError(f"{name} is {len(value)} characters long; at most {limit} fit.")
     try:
         with transaction.atomic():
             event = EngagementEvent.objects.create(

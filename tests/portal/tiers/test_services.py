@@ -50,6 +50,8 @@ def test_unknown_kind_and_naive_time_are_refused_in_words(person):
         record(person, "made_up", T0)
     with pytest.raises(ValueError, match="timezone-aware"):
         record(person, "faq_viewed", datetime(2026, 1, 5))  # noqa: DTZ001
+    with pytest.raises(ValueError, match="subject is 201 characters long; at most 200 fit"):
+        record(person, "faq_viewed", T0, subject="x" * 201)
     assert not EngagementEvent.objects.exists()
 
 
