@@ -173,3 +173,25 @@ def test_times_keep_every_microsecond(person):
     tier_attainments_recompute()
     assert periods(person) == [(1, when, None)]
     assert tier_attainments_recompute().created == 0
+
+
+@pytest.mark.parametrize("history", [10, 1_000])
+def test_incremental_update_queries_do_not_grow_with_history(
+    person, django_assert_num_queries, history
+):
+    EngagementEvent.objects.bulk_create(
+        EngagementEvent(
+            staff=person,
+            kind="community_contributed" if i % 2 else "faq_viewed",
+            occurred_at=T0 + timedelta(hours=i),
+            source="test",
+            idempotency_key=f"history:{i}",
+        )
+        for i in range(history)
+    )
+    tier_attainments_update(staff_id=person.pk)
+    record(person, "policy_acknowledged", T0 + timedelta(days=1))
+    # tiers, requirements, a savepoint and the person's row lock, one query per requirement
+    # (7 by default), the stored periods, one insert of the new period, the savepoint's release
+    with django_assert_num_queries(14):
+        tier_attainments_update(staff_id=person.pk)
