@@ -14,15 +14,14 @@ def run(ctx: Context) -> None:
     except ImportError as error:
         ctx.skip("recompute", f"tier_attainments_recompute is not importable ({error})")
         return
-    from django.db.models import Count, Q
-    from django.utils import timezone
+    from django.db.models import Count
 
-    from portal.models import TierAttainment
+    from portal.tiers.selectors import attainments_held
 
     baseline = group_by_seconds(ctx)
     seconds = timed(tier_attainments_recompute)
     held = (
-        TierAttainment.objects.filter(Q(lapsed_at__isnull=True) | Q(lapsed_at__gt=timezone.now()))
+        attainments_held()
         .values_list("tier__order")
         .annotate(n=Count("id"))
         .order_by("tier__order")

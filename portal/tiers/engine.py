@@ -134,7 +134,7 @@ def _windowed(pairs: np.ndarray, k: int, window: int) -> pd.DataFrame:
     keep = end > start
     start, end, who = start[keep], end[keep], who[keep]
     if not len(start):
-        return _frame([])
+        return _empty()
     opens = np.r_[True, (who[1:] != who[:-1]) | (start[1:] > end[:-1])]
     at = np.flatnonzero(opens)
     return pd.DataFrame(
@@ -142,10 +142,8 @@ def _windowed(pairs: np.ndarray, k: int, window: int) -> pd.DataFrame:
     )
 
 
-def _frame(rows) -> pd.DataFrame:
-    if not rows:
-        return pd.DataFrame({c: pd.Series(dtype="int64") for c in COLUMNS})
-    return pd.DataFrame(np.asarray(rows, dtype=np.int64), columns=COLUMNS)
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64") for c in COLUMNS})
 
 
 def _sweep(frames: list[pd.DataFrame], need: int) -> pd.DataFrame:
@@ -155,7 +153,7 @@ def _sweep(frames: list[pd.DataFrame], need: int) -> pd.DataFrame:
     """
     frames = [f for f in frames if len(f)]
     if len(frames) < need or not frames:
-        return _frame([])
+        return _empty()
     points = pd.concat(
         [f[["staff_id", "start"]].set_axis(["staff_id", "t"], axis=1).assign(d=1) for f in frames]
         + [f[["staff_id", "end"]].set_axis(["staff_id", "t"], axis=1).assign(d=-1) for f in frames],

@@ -3,12 +3,12 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from ..people.models import Staff
 from . import events
-from .models import EngagementEvent, Requirement, Tier
+from .models import EngagementEvent, Requirement, Tier, TierAttainment
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,14 @@ class MyPath:
             and self.current is not None
             and (self.current.order >= self.target.order)
         )
+
+
+def attainments_held(*, at: datetime | None = None) -> QuerySet[TierAttainment]:
+    """The periods in force at `at` (now by default): reached, and not (yet) lapsed."""
+    at = at or timezone.now()
+    return TierAttainment.objects.filter(
+        Q(lapsed_at__isnull=True) | Q(lapsed_at__gt=at), reached_at__lte=at
+    )
 
 
 def my_path(*, staff: Staff, now: datetime | None = None) -> MyPath:

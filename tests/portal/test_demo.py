@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db.models import Q
 from django.utils import timezone
 
 from portal import permissions
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from portal.models import EngagementEvent, HomePage, Staff, TierAttainment
+from portal.tiers.selectors import attainments_held
 
 
 def _seed(*args):
@@ -54,7 +54,7 @@ def _snapshot():
 def test_seed_populates_every_tier_and_some_lapse():
     _seed("--staff", "120")
     now = timezone.now()
-    held = TierAttainment.objects.filter(Q(lapsed_at__isnull=True) | Q(lapsed_at__gt=now))
+    held = attainments_held(at=now)
     assert set(held.values_list("tier__order", flat=True)) == {1, 2, 3, 4, 5}
     assert TierAttainment.objects.filter(lapsed_at__lt=now).exists()
     oldest = EngagementEvent.objects.order_by("occurred_at").first().occurred_at

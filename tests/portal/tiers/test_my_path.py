@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from portal.factories import RoleFactory, StaffFactory, UserFactory
 from portal.models import EngagementEvent, Tier
-from portal.tiers.selectors import my_path
+from portal.tiers.selectors import attainments_held, my_path
 from portal.tiers.services import tier_attainments_update
 
 
@@ -126,3 +126,15 @@ def test_inactive_or_claimed_staff_are_not_linked(client, db):
         client.force_login(user)
         client.get(reverse("my_path"))
     assert not get_user_model().objects.filter(staff__isnull=False, pk__in=[leaver.pk, other.pk])
+
+
+def test_attainments_held_leaves_out_lapsed_and_future_periods(linked):
+    _, person = linked
+    _events(person, ["faq_viewed"] * 5 + ["policy_acknowledged", "wiifm_watched"], days_ago=200)
+    _events(person, ["training_completed", "office_hours_attended"], days_ago=150)
+    held = set(attainments_held().filter(staff=person).values_list("tier__name", flat=True))
+    assert held == {"Aware", "Informed", "Trained"}
+    long_ago = timezone.now() - timedelta(days=160)
+    assert set(
+        attainments_held(at=long_ago).filter(staff=person).values_list("tier__name", flat=True)
+    ) == {"Aware", "Informed"}
