@@ -1,3 +1,5 @@
+"""The FAQ guide: entries by category, search, helpfulness, questions from staff."""
+
 from django.apps import AppConfig
 
 
@@ -6,7 +8,10 @@ class FaqConfig(AppConfig):
     verbose_name = "FAQ guide"
 
     def ready(self):
+        from portal import navigation, panels
         from portal.tiers import events
+
+        from . import receivers, selectors
 
         events.register(
             events.EventKind(
@@ -14,5 +19,16 @@ class FaqConfig(AppConfig):
                 label="Read FAQ entries",
                 singular="Read {n} FAQ entry",
                 plural="Read {n} FAQ entries",
+                where=selectors.faq_guide_url,
             )
         )
+        navigation.register(navigation.NavItem("FAQ guide", selectors.faq_guide_url, order=2))
+        panels.register(
+            panels.Panel(
+                "faq_questions",
+                template="faq/my_path_questions.html",
+                context=selectors.my_path_questions,
+                order=10,
+            )
+        )
+        receivers.connect()

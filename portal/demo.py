@@ -6,10 +6,13 @@ editor's changes to the seeded pages survive. Each app adds its part here as it 
 
 import random
 from dataclasses import dataclass
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 from . import permissions
 from .models import HomePage
@@ -101,12 +104,27 @@ def demo_seed(*, staff: int) -> SeedResult:
     rng = random.Random("advocacy-portal-demo")  # noqa: S311  (demo data, not security)
     people = demo_org_ensure(users=users, extra_staff=staff, rng=rng)
     history = demo_history_ensure(people=people, rng=rng)
+    home_page_filled = _home_page_fill()
+    for app_seed in _app_seeds():
+        app_seed(users=users, rng=rng)
     return SeedResult(
         accounts_created=accounts_created,
         staff=len(people),
         periods_created=history.created,
-        home_page_filled=_home_page_fill(),
+        home_page_filled=home_page_filled,
     )
+
+
+def _app_seeds():
+    """Each installed app's `demo.demo_seed(*, users, rng)`, in INSTALLED_APPS order.
+
+    The domain apps build on `portal`, not the other way round, so they are found, not imported.
+    """
+    for config in apps.get_app_configs():
+        if config.name != "portal" and module_has_submodule(config.module, "demo"):
+            module = import_module(f"{config.name}.demo")
+            if hasattr(module, "demo_seed"):
+                yield module.demo_seed
 
 
 def demo_is_seeded() -> bool:

@@ -14,21 +14,22 @@ from django.shortcuts import resolve_url
 @dataclass(frozen=True)
 class NavItem:
     label: str
-    target: str  # a URL name or a path
+    target: str | Callable[[], str]  # a URL name, a path, or a function returning a path or ""
     order: int
     visible: Callable[[object], bool] = lambda user: True
     section: str = "main"  # "main" for staff pages, "tools" for managers' and leaders' tools
 
     @property
     def url(self) -> str:
-        return resolve_url(self.target)
+        target = self.target() if callable(self.target) else self.target
+        return resolve_url(target) if target else ""
 
 
 _items: dict[str, NavItem] = {}
 
 
 def register(item: NavItem) -> None:
-    _items[item.target] = item
+    _items[item.label] = item
 
 
 def items_for(user, path: str, section: str) -> list[dict]:
@@ -38,6 +39,8 @@ def items_for(user, path: str, section: str) -> list[dict]:
         if item.section != section or not item.visible(user):
             continue
         url = item.url
+        if not url:  # a page that does not exist yet
+            continue
         current = path == url if url == "/" else path.startswith(url)
         result.append({"label": item.label, "url": url, "current": current})
     return result

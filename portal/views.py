@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import panels, selectors
 from .people.models import Staff
 from .people.services import staff_link_user
 from .permissions import can_view_reports, require
@@ -57,4 +57,8 @@ def my_path(request):
         user=request.user
     ).first() or staff_link_user(user=request.user)
     path = my_path_select(staff=staff) if staff is not None else None
-    return render(request, "portal/my_path.html", {"path": path})
+    return render(
+        request,
+        "portal/my_path.html",
+        {"path": path, "panels": panels.panels_for(request.user)},
+    )

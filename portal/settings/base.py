@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "officehours",
     "champions",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",

@@ -4,6 +4,7 @@
 how a requirement on them reads in plain words, and where a person goes to do the thing.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.shortcuts import resolve_url
@@ -15,14 +16,17 @@ class EventKind:
     label: str  # "Read FAQ entries"
     singular: str  # "Read {n} FAQ entry"
     plural: str  # "Read {n} FAQ entries"
-    where: str = ""  # URL name or path where a person does it; empty until a page exists
+    # Where a person does it: a URL name, a path, or a function returning a path or "" (for
+    # pages whose address editors choose). Empty until a page exists.
+    where: str | Callable[[], str] = ""
 
     def describe(self, count: int) -> str:
         return (self.singular if count == 1 else self.plural).format(n=count)
 
     @property
     def url(self) -> str:
-        return resolve_url(self.where) if self.where else ""
+        where = self.where() if callable(self.where) else self.where
+        return resolve_url(where) if where else ""
 
 
 registry: dict[str, EventKind] = {}
