@@ -30,7 +30,7 @@ def questions(request):
         "faq/admin/questions.html",
         "Questions from staff",
         questions=selectors.questions_queue(status=status),
-        status=status,
+        current=status,
         tabs=[(value, label, counts[value]) for value, label in Question.Status.choices],
     )
 
@@ -48,7 +48,9 @@ def question(request, pk: int):
         try:
             if action == "draft" and draft_form.is_valid():
                 entry = services.question_entry_draft(
-                    question=question, category=draft_form.cleaned_data["category"]
+                    question=question,
+                    category=draft_form.cleaned_data["category"],
+                    user=request.user,
                 )
                 messages.success(
                     request,
@@ -111,7 +113,9 @@ def search_gap(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Choose a category you may add entries to.")
         return redirect("faq_admin_search_gaps")
-    entry = services.search_gap_entry_draft(gap=gap, category=form.cleaned_data["category"])
+    entry = services.search_gap_entry_draft(
+        gap=gap, category=form.cleaned_data["category"], user=request.user
+    )
     messages.success(
         request, "A draft entry is ready: write the question and answer, then publish."
     )
@@ -159,7 +163,7 @@ def _category_form(request, prefix: str, *, bound: bool = True) -> CategoryChoic
     return form
 
 
-def _render(request, template: str, title: str, status: int = 200, **context):
+def _render(request, template: str, title: str, *, status: int = 200, **context):
     return TemplateResponse(
         request,
         template,

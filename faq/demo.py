@@ -6,6 +6,7 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from portal.models import HomePage, Role
@@ -80,9 +81,14 @@ def _votes_add(entries: dict[str, FAQEntryPage], users: dict, rng: random.Random
     """Votes from the demo accounts and synthetic readers; one entry is clearly unhelpful."""
     readers = list(users.values()) + [
         get_user_model().objects.get_or_create(
-            username=f"reader{i:02d}", defaults={"email": f"reader{i:02d}@example.com"}
+            username=f"reader{i:02d}",
+            defaults={
+                "email": f"reader{i:02d}@example.com",
+                "is_active": False,
+                "password": make_password(None),
+            },
         )[0]
-        for i in range(12)  # synthetic readers; they have no password and cannot sign in
+        for i in range(12)  # synthetic readers; inactive, without a password: they cannot sign in
     ]
     comments = list(demo_content.VOTE_COMMENTS)
     unhelpful = list(entries.values())[9]

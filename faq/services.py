@@ -78,7 +78,7 @@ def question_ask(
     return Question.objects.create(asker=user, text=text, details=details, source=source)
 
 
-def question_entry_draft(*, question: Question, category: FAQCategoryPage) -> FAQEntryPage:
+def question_entry_draft(*, question: Question, category: FAQCategoryPage, user) -> FAQEntryPage:
     """Start an entry from a question: a draft in `category`, titled with the question.
 
     The question is answered, and its asker told, when the entry is published. Asking twice
@@ -88,7 +88,7 @@ def question_entry_draft(*, question: Question, category: FAQCategoryPage) -> FA
         raise FAQError("This question is no longer waiting for an answer.")
     if question.entry_id:
         return question.entry
-    entry = _entry_draft(category=category, title=question.text)
+    entry = _entry_draft(category=category, title=question.text, user=user)
     Question.objects.filter(pk=question.pk).update(entry=entry)
     question.entry = entry
     return entry
@@ -185,10 +185,11 @@ def search_gap_log(*, query: str) -> SearchGap | None:
     return SearchGap.objects.get(query=normal)
 
 
-def search_gap_entry_draft(*, gap: SearchGap, category: FAQCategoryPage) -> FAQEntryPage:
+def search_gap_entry_draft(*, gap: SearchGap, category: FAQCategoryPage, user) -> FAQEntryPage:
     """Start an entry from a search that found nothing; the gap leaves the list."""
     title = gap.query[:1].upper() + gap.query[1:]
-    entry = _entry_draft(category=category, title=title if title.endswith("?") else title + "?")
+    title = title if title.endswith("?") else title + "?"
+    entry = _entry_draft(category=category, title=title, user=user)
     SearchGap.objects.filter(pk=gap.pk).update(entry=entry)
     return entry
 
@@ -197,8 +198,9 @@ def search_gap_dismiss(*, gap: SearchGap) -> None:
     SearchGap.objects.filter(pk=gap.pk).update(dismissed_at=timezone.now())
 
 
-def _entry_draft(*, category: FAQCategoryPage, title: str) -> FAQEntryPage:
-    entry = FAQEntryPage(title=title, answer="", live=False)
+def _entry_draft(*, category: FAQCategoryPage, title: str, user) -> FAQEntryPage:
+    """A draft entry, logged as created by `user`. Its answer is written before publishing."""
+    entry = FAQEntryPage(title=title, answer="", live=False, owner=user)
     category.add_child(instance=entry)
-    entry.save_revision()
+    entry.save_revision(user=user, clean=False, log_action=True)
     return entry

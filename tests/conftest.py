@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 
 from portal import permissions
@@ -18,6 +19,15 @@ from portal.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTING_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
+
+
+@pytest.fixture(autouse=True)
+def _cache_cleared():
+    """Each test starts with an empty cache, as a new deployment does (the menu caches the
+    FAQ guide's address, search caches word statistics)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -21,7 +21,9 @@ def _seed(*args):
 def test_seed_creates_every_demo_account_with_its_role(client):
     _seed("--staff", "3")
     users = get_user_model().objects
-    assert users.count() == len(DEMO_ACCOUNTS)
+    # Only the demo accounts can sign in; the FAQ's synthetic readers (who left votes) cannot.
+    assert users.filter(is_active=True).count() == len(DEMO_ACCOUNTS)
+    assert not any(u.has_usable_password() for u in users.filter(is_active=False))
     assert Staff.objects.count() == len(DEMO_ACCOUNTS) + 3
     assert Staff.objects.filter(user__isnull=False).count() == len(DEMO_ACCOUNTS)
     for account in DEMO_ACCOUNTS:
