@@ -514,7 +514,7 @@ CATEGORIES: tuple[DemoCategory, ...] = (
                 ),
                 phrasings=(
                     "time commitment, hours per week, how long does it take, fitting it into my "
-                    "week"
+                    "week, what it costs me in time"
                 ),
                 related=(
                     "Why should I take part if I never talk to customers?",

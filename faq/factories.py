@@ -30,6 +30,7 @@ class FAQEntryPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = FAQEntryPage
+        skip_postgeneration_save = True
 
     @factory.post_generation
     def audiences(self, create, extracted, **kwargs):

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 _stemmer = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+_BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|br|div|blockquote)\b[^>]*>", re.IGNORECASE)
 MAX_TERMS = 12
 MAX_WORD = 40
 
@@ -27,7 +28,7 @@ _STOPWORDS_TEXT = """
     i'm if in into is it it's its itself just me might more most must my no nor not of off on
     once only or other our ours out over own same shall she should so some such than that the
     their theirs them then there these they this those through to too under until up very was
-    we were what when where which while who whom why will with would you your yours"""
+    we were what when where which while who whom why will with would you your yours much many"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
@@ -42,7 +43,8 @@ def stem(word: str) -> str:
 
 def plain_text(html: str) -> str:
     """Rich text as plain text: tags dropped, entities decoded, whitespace collapsed."""
-    return " ".join(unescape(strip_tags(html.replace("<", " <"))).split())
+    spaced = _BLOCK_TAG.sub(" ", html)  # "</p><p>" is a word break; "<b>x</b>." is not
+    return " ".join(unescape(strip_tags(spaced)).split())
 
 
 def stems_text(*texts: str) -> str:

@@ -68,9 +68,7 @@ def test_staff_asks_editor_answers_staff_reads(sign_in_as, seeded):
     page.locator(".public-DraftEditor-content").first.click()
     page.keyboard.type("Yes, up to a modest amount per guest; keep the receipt.")
     # Draftail writes its content to the form's hidden input when it changes
-    page.wait_for_function(
-        "document.querySelector('input[name=answer]').value.includes('receipt')"
-    )
+    page.wait_for_function("document.querySelector('input[name=answer]').value.includes('receipt')")
     page.locator(".w-dropdown-button").get_by_role("button", name="More actions").click()
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url(re.compile(r"/admin/pages/\d+/"))
