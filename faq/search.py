@@ -9,6 +9,7 @@ marks exactly the words whose stems matched.
 
 import re
 import unicodedata
+from functools import lru_cache
 from html import unescape
 
 import snowballstemmer
@@ -37,6 +38,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
+@lru_cache(maxsize=50_000)  # a guide's vocabulary is a few thousand words
 def stem(word: str) -> str:
     return _stemmer.stemWord(word.replace("’", "'"))
 

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils.safestring import SafeString
 from wagtail.models import Page
+from wagtail.search.models import IndexEntry
 
 from . import search
 from .models import FAQCategoryPage, FAQEntryPage, FAQIndexPage, FAQVote, Question, SearchGap
@@ -147,14 +148,15 @@ def faq_search(
     text = search.search_text(query, _common_stems())
     if not text:
         return SearchOutcome(query=query, hits=[])
-    entries = FAQEntryPage.objects.live().public()
+    entries = FAQEntryPage.objects.live().public().prefetch_related("audiences")
     if guide is not None:
         entries = entries.descendant_of(guide)
-    found = list(
-        entries.prefetch_related("audiences")
-        .search(text, operator="or")
-        .annotate_score("_score")[: SEARCH_LIMIT * 2]
-    )
+    if connection.vendor == "sqlite":
+        found = _sqlite_ranked(entries, text, SEARCH_LIMIT * 2)
+    else:
+        found = list(
+            entries.search(text, operator="or").annotate_score("_score")[: SEARCH_LIMIT * 2]
+        )
     # Drop the long tail that matched one common word, so it cannot push the real answer
     # (for another role, say) down. Scores are BM25 on SQLite (negative) or ts_rank (positive).
     best = max((abs(e._score or 0) for e in found), default=0)
@@ -178,6 +180,36 @@ def faq_search(
         for link in _for_you_first([_entry_link(e, role_id, request) for e in found])
     ]
     return SearchOutcome(query=query, hits=hits[:SEARCH_LIMIT])
+
+
+def _sqlite_ranked(entries, text: str, limit: int) -> list[FAQEntryPage]:
+    """The best `limit` of `entries` for `text` in Wagtail's SQLite FTS5 index, by BM25.
+
+    Wagtail's SQLite backend orders by a score subquery that reruns the full-text match for
+    every matching row, which grows with the square of the matches (0.4 s for 1,000 entries).
+    This asks the same index once, with the same weighting (title rows count `title_norm`
+    times), then loads the winners. Each word is quoted, so nothing in it is FTS syntax.
+    """
+    table = IndexEntry._meta.db_table
+    match = (
+        "{title body} : ("
+        + " OR ".join('"' + term.replace('"', '""') + '"' for term in text.split())
+        + ")"
+    )
+    content_type = ContentType.objects.get_for_model(FAQEntryPage).pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.object_id, bm25({table}_fts) * e.title_norm + bm25({table}_fts) AS score "  # noqa: S608
+            f"FROM {table}_fts JOIN {table} e ON {table}_fts.rowid = e.id "
+            f"WHERE {table}_fts MATCH %s AND e.content_type_id = %s "
+            f"ORDER BY score LIMIT %s",
+            [match, content_type, limit * 2],  # room for drafts and pages outside `entries`
+        )
+        scores = {int(object_id): score for object_id, score in cursor.fetchall()}
+    found = sorted(entries.filter(pk__in=scores), key=lambda e: scores[e.pk])[:limit]
+    for entry in found:
+        entry._score = scores[entry.pk]
+    return found
 
 
 def _common_stems() -> frozenset[str]:

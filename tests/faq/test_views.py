@@ -2,6 +2,7 @@
 editors' screens in the admin, for editors only."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from faq.factories import FAQEntryPageFactory, FAQVoteFactory, QuestionFactory
@@ -133,7 +134,8 @@ def test_pages_use_a_fixed_number_of_queries(
         "guide": (guide.index.url, 16),
         "category": (guide.help.url, 16),
         "entry": (guide.book.url, 24),  # includes the (already recorded) reading of today
-        "search": (guide.index.url + "search/?q=seat", 15),
+        # SQLite ranks in one FTS query, then loads the pages; PostgreSQL does both in one
+        "search": (guide.index.url + "search/?q=seat", 16 if connection.vendor == "sqlite" else 15),
     }
     for url, _ in pages.values():
         client.get(url)  # warm the per-process caches (menu, site root)
