@@ -118,7 +118,12 @@ class FAQEntryPage(RoutablePageMixin, Page):
     )
 
     content_panels = [
-        TitleFieldPanel("title", heading="Question"),
+        TitleFieldPanel(
+            "title",
+            heading="Question",
+            placeholder="Question*",
+            help_text="The question, as people would ask it.",
+        ),
         FieldPanel("answer"),
         MultiFieldPanel(
             [

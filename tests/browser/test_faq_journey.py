@@ -89,3 +89,19 @@ def test_staff_asks_editor_answers_staff_reads(sign_in_as, seeded):
     portal.check_a11y()
     assert page.get_by_role("heading", level=1).inner_text() == question_text
     assert "keep the receipt" in page.locator(".prose").inner_text()
+
+
+def test_editor_turns_a_search_gap_into_an_entry(sign_in_as, seeded):
+    portal = sign_in_as(seeded["editor"])
+    page = portal.page
+    portal.goto("/admin/faq/helpfulness/")
+    assert page.get_by_text("Needs review").count() >= 1
+    portal.goto("/admin/faq/search-gaps/")
+    top = page.locator("table.listing tbody tr").first
+    query = top.locator("td").first.inner_text()
+    top.get_by_role("button", name=re.compile("^Start an entry")).click()
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"))
+    portal.check_a11y(upstream=WAGTAIL_EDITOR)
+    assert page.locator("#id_title").input_value().lower().startswith(query)
+    portal.goto("/admin/faq/search-gaps/")
+    assert query not in page.locator("table.listing").inner_text()
