@@ -116,7 +116,8 @@ def test_my_path_shows_answered_questions(client, reader, guide):
 
 
 def _grow(guide, n):
-    """n more entries, each with votes from new people."""
+    """n more entries, each with votes from new people, and n more staff."""
+    StaffFactory.create_batch(n)
     for i in range(n):
         entry = FAQEntryPageFactory(parent=guide.help, title=f"Seat question {i}?")
         FAQVoteFactory(entry=entry, helpful=i % 2 == 0)
