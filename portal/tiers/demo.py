@@ -62,8 +62,9 @@ def _history(level: float, rng: random.Random, now: datetime) -> list[tuple[str,
 
     if level == 0:
         return events
-    for _ in range(rng.randint(5, 9) if level >= 1 else rng.randint(1, 3)):
-        events.append(("faq_viewed", f"faq-{rng.randint(1, 30)}", at(day)))
+    readings = rng.randint(5, 9) if level >= 1 else rng.randint(1, 3)
+    for entry in rng.sample(range(1, 31), readings):  # different entries, as Aware asks
+        events.append(("faq_viewed", f"faq-{entry}", at(day)))
         day -= rng.uniform(0, 2)
     if level < 1:
         return events

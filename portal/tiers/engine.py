@@ -7,6 +7,10 @@ holds during a union of half-open intervals [start, end):
 - without a window, from the k-th event on, forever (end = FOREVER);
 - with a window, from each event e_j (j >= k) until e_(j-k+1) + W; overlapping ones merge.
 
+A requirement that counts distinct subjects ("5 different FAQ entries") counts, without a
+window, each subject's first event; with one, the moments when at least k subjects each have an
+event in the trailing window (each subject's [e, e + W) intervals, swept by level).
+
 Each requirement is one SQL query through the (kind, staff, time) index, for everyone or for
 one person; the intervals are computed from its rows with numpy. The tiers are then combined
 set-wise with pandas: requirements in an either/or group by union, everything a tier and the
@@ -38,6 +42,7 @@ class Rule:
     subject: str
     min_count: int
     window_days: int | None
+    distinct: bool = False  # count different subjects, not events
 
 
 def from_us(value: int) -> datetime | None:
@@ -79,6 +84,8 @@ def rule_intervals(rule: Rule, *, staff_id: int | None = None) -> pd.DataFrame:
         params.append(staff_id)
     condition = " AND ".join(where)
     k = int(rule.min_count)
+    if rule.distinct:
+        return _distinct_intervals(condition, params, k, rule.window_days)
     if rule.window_days is None and k == 1:
         sql = (
             f"SELECT staff_id, {epoch_us_sql('MIN(occurred_at)')}"  # noqa: S608
@@ -101,6 +108,39 @@ def rule_intervals(rule: Rule, *, staff_id: int | None = None) -> pd.DataFrame:
         f" WHERE {condition} ORDER BY staff_id, occurred_at"
     )
     return _windowed(_fetch_pairs(sql, params), k, int(rule.window_days) * DAY_US)
+
+
+def _distinct_intervals(
+    condition: str, params: list, k: int, window_days: int | None
+) -> pd.DataFrame:
+    """Intervals where at least k different subjects count (see the module's docstring)."""
+    if window_days is None:
+        firsts = (
+            f"SELECT staff_id, MIN(occurred_at) AS t FROM portal_engagementevent"  # noqa: S608
+            f" WHERE {condition} GROUP BY staff_id, subject"
+        )
+        ranked = (
+            "SELECT staff_id, t, ROW_NUMBER() OVER (PARTITION BY staff_id ORDER BY t) AS n"  # noqa: S608
+            f" FROM ({firsts}) firsts"
+        )
+        sql = f"SELECT staff_id, {epoch_us_sql('t')} FROM ({ranked}) ranked WHERE n = {k:d}"  # noqa: S608
+        return _forever(_fetch_pairs(sql, params))
+    sql = (
+        f"SELECT staff_id, subject, {epoch_us_sql('occurred_at')}"  # noqa: S608
+        f" FROM portal_engagementevent WHERE {condition} ORDER BY staff_id, subject, occurred_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return _empty()
+    frame = pd.DataFrame(rows, columns=["staff_id", "subject", "t"])
+    # One key per (person, subject), in the same order, so each subject's events are a run.
+    key = frame.groupby(["staff_id", "subject"], sort=False).ngroup().to_numpy(np.int64)
+    staff_of_key = frame.groupby(key)["staff_id"].first().to_numpy(np.int64)
+    per_subject = _windowed(np.c_[key, frame["t"].to_numpy(np.int64)], 1, window_days * DAY_US)
+    per_subject["staff_id"] = staff_of_key[per_subject["staff_id"].to_numpy()]
+    return _sweep([per_subject], k)
 
 
 def _fetch_pairs(sql: str, params: list) -> np.ndarray:
@@ -147,12 +187,13 @@ def _empty() -> pd.DataFrame:
 
 
 def _sweep(frames: list[pd.DataFrame], need: int) -> pd.DataFrame:
-    """Intervals where at least `need` of `frames` hold at once (each frame disjoint per person).
+    """Intervals where at least `need` intervals of `frames` hold at once, per person.
 
-    need=1 over several frames is their union; need=len(frames) is their intersection.
+    With frames each disjoint per person, need=1 is their union and need=len(frames) their
+    intersection; one frame of overlapping intervals (a person's subjects) counts its overlaps.
     """
     frames = [f for f in frames if len(f)]
-    if len(frames) < need or not frames:
+    if not frames:
         return _empty()
     points = pd.concat(
         [f[["staff_id", "start"]].set_axis(["staff_id", "t"], axis=1).assign(d=1) for f in frames]

@@ -6,6 +6,7 @@ so it can be evaluated set-wise. Events are the single source of truth; attainme
 from them and can always be rebuilt (`tier_attainments_recompute`).
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
@@ -59,6 +60,12 @@ class Requirement(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Only events in this many past days count, so the tier can lapse. Empty: ever.",
     )
+    distinct_subjects = models.BooleanField(
+        "count different subjects",
+        default=False,
+        help_text="Count each subject once (five different FAQ entries, not one entry five "
+        "times). Needs the subject left empty.",
+    )
     either_group = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -69,6 +76,7 @@ class Requirement(models.Model):
         FieldPanel("event_kind"),
         FieldPanel("subject"),
         FieldPanel("min_count"),
+        FieldPanel("distinct_subjects"),
         FieldPanel("window_days"),
         FieldPanel("either_group"),
     ]
@@ -79,12 +87,24 @@ class Requirement(models.Model):
     def __str__(self):
         return self.describe()
 
+    def clean(self):
+        super().clean()
+        if self.distinct_subjects and self.subject:
+            raise ValidationError(
+                {
+                    "distinct_subjects": "Counting different subjects needs the subject left "
+                    "empty: with one subject there is only one to count."
+                }
+            )
+
     def describe(self) -> str:
         """The requirement in plain words, e.g. "Read 5 FAQ entries in the last 90 days"."""
         kind = events.registry.get(self.event_kind)
         text = kind.describe(self.min_count) if kind else f"{self.event_kind} x{self.min_count}"
         if self.subject:
             text += f" ({self.subject})"
+        if self.distinct_subjects and self.min_count > 1:
+            text += ", each a different one"
         if self.window_days:
             text += f" in the last {self.window_days} days"
         return text

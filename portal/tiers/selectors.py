@@ -125,7 +125,11 @@ def _requirement_counts(staff: Staff, requirements: list[Requirement], now) -> d
             condition &= Q(subject=r.subject)
         if r.window_days:
             condition &= Q(occurred_at__gt=now - timedelta(days=r.window_days))
-        aggregates[f"r{r.pk}"] = Count("pk", filter=condition)
+        aggregates[f"r{r.pk}"] = (
+            Count("subject", filter=condition, distinct=True)
+            if r.distinct_subjects
+            else Count("pk", filter=condition)
+        )
     kinds = {r.event_kind for r in requirements}
     totals = EngagementEvent.objects.filter(kind__in=kinds, staff=staff).aggregate(**aggregates)
     return {r.pk: totals[f"r{r.pk}"] for r in requirements}

@@ -113,6 +113,7 @@ def _rules() -> tuple[dict[int, int], list[engine.Rule]]:
             subject=r.subject,
             min_count=r.min_count,
             window_days=r.window_days,
+            distinct=r.distinct_subjects,
         )
         for r in Requirement.objects.select_related("tier")
     ]

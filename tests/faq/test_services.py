@@ -46,6 +46,18 @@ def test_readings_and_the_acknowledgement_reach_the_aware_tier(
     assert TierAttainment.objects.filter(staff=person, tier=aware, lapsed_at=None).exists()
 
 
+def test_one_entry_read_on_many_days_is_still_one_entry(
+    guide, person, django_capture_on_commit_callbacks
+):
+    aware = Tier.objects.get(order=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        engagement_record(staff=person, kind="policy_acknowledged", source="test")
+        for day in range(10):
+            services.faq_view_record(staff=person, entry=guide.book, day=date(2026, 11, 1 + day))
+    assert EngagementEvent.objects.filter(staff=person, kind="faq_viewed").count() == 10
+    assert not TierAttainment.objects.filter(staff=person, tier=aware).exists()
+
+
 def test_a_vote_can_change_and_stays_one_row(guide):
     user = UserFactory()
     services.faq_vote_cast(user=user, entry=guide.book, helpful=True)

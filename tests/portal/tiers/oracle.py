@@ -10,14 +10,15 @@ FOREVER = None
 
 
 def holds(requirement, events, at) -> bool:
-    count = sum(
-        1
+    counted = [
+        subject
         for kind, subject, when in events
         if kind == requirement.event_kind
         and (not requirement.subject or subject == requirement.subject)
         and when <= at
         and (requirement.window_days is None or when > at - timedelta(days=requirement.window_days))
-    )
+    ]
+    count = len(set(counted)) if requirement.distinct_subjects else len(counted)
     return count >= requirement.min_count
 
 

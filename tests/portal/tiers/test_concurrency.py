@@ -26,6 +26,7 @@ def test_same_key_from_many_threads_records_one_event():
                 _, created = engagement_record(
                     staff=person,
                     kind="faq_viewed",
+                    subject=f"entry-{i}",
                     occurred_at=datetime(2026, 2, 1, 12, i, tzinfo=UTC),
                     source="test",
                     idempotency_key=f"delivery-{i}",

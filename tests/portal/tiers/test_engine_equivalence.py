@@ -30,6 +30,7 @@ a_requirement = st.tuples(
     st.integers(1, 3),
     st.one_of(st.none(), st.integers(1, 4)),
     st.one_of(st.none(), st.just(1)),
+    st.booleans(),  # count distinct subjects (only meaningful, and allowed, without a subject)
 )
 a_programme = st.lists(st.lists(a_requirement, min_size=0, max_size=3), min_size=1, max_size=3)
 
@@ -38,7 +39,7 @@ def _set_up(programme):
     Tier.objects.all().delete()
     for order, requirements in enumerate(programme, start=1):
         tier = Tier.objects.create(order=order, name=f"Tier {order}")
-        for kind, subject, count, window, group in requirements:
+        for kind, subject, count, window, group, distinct in requirements:
             Requirement.objects.create(
                 tier=tier,
                 event_kind=kind,
@@ -46,6 +47,7 @@ def _set_up(programme):
                 min_count=count,
                 window_days=window,
                 either_group=group,
+                distinct_subjects=distinct and not subject,
             )
 
 

@@ -19,6 +19,7 @@ def _events(person, kinds, *, days_ago=30):
         EngagementEvent(
             staff=person,
             kind=kind,
+            subject=f"entry-{i}" if kind == "faq_viewed" else "",  # different entries
             occurred_at=now - timedelta(days=days_ago, minutes=i),
             source="test",
             idempotency_key=f"t:{person.pk}:{kind}:{i}:{days_ago}",
