@@ -94,15 +94,11 @@ def rule_intervals(rule: Rule, *, staff_id: int | None = None) -> pd.DataFrame:
         return _forever(_fetch_pairs(sql, params))
     if rule.window_days is None:
         # The k-th event of each person: one index seek per person, no sort of all events.
-        # (Unqualified names in the inner query refer to its own table, `e`.)
         kth = (
-            "SELECT p.staff_id, (SELECT e.occurred_at FROM portal_engagementevent e"  # noqa: S608
-            f" WHERE {condition} AND e.staff_id = p.staff_id"
-            f" ORDER BY e.occurred_at LIMIT 1 OFFSET {k - 1}) AS t"
-            f" FROM (SELECT DISTINCT staff_id FROM portal_engagementevent WHERE {condition}) p"
+            f"SELECT e.occurred_at AS t FROM portal_engagementevent e WHERE {condition}"  # noqa: S608
+            f" AND e.staff_id = p.staff_id ORDER BY e.occurred_at LIMIT 1 OFFSET {k - 1:d}"
         )
-        sql = f"SELECT staff_id, {epoch_us_sql('t')} FROM ({kth}) kth WHERE t IS NOT NULL"  # noqa: S608
-        return _forever(_fetch_pairs(sql, params + params))
+        return _forever(_fetch_pairs(_per_person(kth, condition), params + params))
     sql = (
         f"SELECT staff_id, {epoch_us_sql('occurred_at')} FROM portal_engagementevent"  # noqa: S608
         f" WHERE {condition} ORDER BY staff_id, occurred_at"
@@ -115,16 +111,13 @@ def _distinct_intervals(
 ) -> pd.DataFrame:
     """Intervals where at least k different subjects count (see the module's docstring)."""
     if window_days is None:
-        firsts = (
-            f"SELECT staff_id, MIN(occurred_at) AS t FROM portal_engagementevent"  # noqa: S608
-            f" WHERE {condition} GROUP BY staff_id, subject"
+        # Per person, from the index alone: each subject's first event, the k-th of those.
+        kth = (
+            "SELECT MIN(e.occurred_at) AS t FROM portal_engagementevent e"  # noqa: S608
+            f" WHERE {condition} AND e.staff_id = p.staff_id GROUP BY e.subject"
+            f" ORDER BY t LIMIT 1 OFFSET {k - 1:d}"
         )
-        ranked = (
-            "SELECT staff_id, t, ROW_NUMBER() OVER (PARTITION BY staff_id ORDER BY t) AS n"  # noqa: S608
-            f" FROM ({firsts}) firsts"
-        )
-        sql = f"SELECT staff_id, {epoch_us_sql('t')} FROM ({ranked}) ranked WHERE n = {k:d}"  # noqa: S608
-        return _forever(_fetch_pairs(sql, params))
+        return _forever(_fetch_pairs(_per_person(kth, condition), params + params))
     sql = (
         f"SELECT staff_id, subject, {epoch_us_sql('occurred_at')}"  # noqa: S608
         f" FROM portal_engagementevent WHERE {condition} ORDER BY staff_id, subject, occurred_at"
@@ -143,11 +136,24 @@ def _distinct_intervals(
     return _sweep([per_subject], k)
 
 
+def _per_person(kth: str, condition: str) -> str:
+    """SQL for (staff_id, the time `kth` finds for them) for everyone with a matching event.
+
+    `kth` is a correlated query on `p.staff_id` giving one time `t` or none. It is written
+    once in the select list and converted inside it: a scalar subquery named twice in the
+    outer query would run twice on SQLite. People it finds nothing for come back as NULL.
+    """
+    return (
+        f"SELECT p.staff_id, (SELECT {epoch_us_sql('kth.t')} FROM ({kth}) kth)"  # noqa: S608
+        f" FROM (SELECT DISTINCT staff_id FROM portal_engagementevent WHERE {condition}) p"
+    )
+
+
 def _fetch_pairs(sql: str, params: list) -> np.ndarray:
-    """Run `sql` (two integer columns) and return an (n, 2) int64 array."""
+    """Run `sql` (two integer columns) and return an (n, 2) int64 array, without NULL rows."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        rows = [row for row in cursor.fetchall() if row[1] is not None]
     flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=2 * len(rows))
     return flat.reshape(-1, 2)
 
