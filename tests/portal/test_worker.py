@@ -36,6 +36,7 @@ def test_recompute_runs_in_a_real_worker(celery_worker):
         EngagementEvent(
             staff=person,
             kind=kind,
+            subject=f"entry-{i}" if kind == "faq_viewed" else "",  # five different entries
             occurred_at=now - timedelta(hours=i),
             source="test",
             idempotency_key=f"worker:{i}",
