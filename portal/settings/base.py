@@ -191,6 +191,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.tiers_recompute",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Office-hour reminders are swept in UTC (never by local-time crontabs); each is sent once.
+    "officehours-reminders": {
+        "task": "officehours.tasks.reminders_sweep",
+        "schedule": 300.0,
+    },
+    "officehours-schedule-daily": {
+        "task": "officehours.tasks.occurrences_schedule_all",
+        "schedule": crontab(hour=1, minute=15),
+    },
 }
 
 # Wagtail ---------------------------------------------------------------------------------------

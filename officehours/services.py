@@ -1,0 +1,338 @@
+"""Writes for office hours: scheduling, booking, the waitlist, capacity, attendance, reminders.
+
+Every change to an occurrence's seats happens with the occurrence row locked
+(`select_for_update`, which PostgreSQL honours and SQLite's single writer makes moot), and a
+seat is taken by a conditional update (`confirmed < capacity`) under a check constraint, so no
+interleaving of requests can overbook. Arrival order is the order in which requests get that
+lock: `queued_at` is read after taking it, so the waitlist is served exactly in that order.
+Messages are rows in the `Reminder` outbox, written in the same transaction as the change they
+announce, and sent by `reminders_send`.
+"""
+
+import logging
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portal.models import EngagementEvent, Staff
+from portal.tiers.services import engagement_record
+
+from .models import ACTIVE, Booking, Occurrence, Reminder, Series
+
+log = logging.getLogger(__name__)
+
+REMINDERS_BEFORE = {
+    Reminder.Kind.DAY_BEFORE: timedelta(hours=24),
+    Reminder.Kind.HOUR_BEFORE: timedelta(hours=1),
+}
+TOPIC_MAX = Booking._meta.get_field("topic").max_length
+
+
+class BookingError(ValueError):
+    """A booking request that cannot be done, in words the person can act on, and where to
+    go to put it right, if anywhere."""
+
+    def __init__(self, message: str, *, url: str = ""):
+        super().__init__(message)
+        self.url = url
+
+
+def occurrences_schedule(*, series: Series, now: datetime | None = None) -> int:
+    """Create the series' sessions for its next `weeks_ahead` weeks; those that exist stay.
+
+    The local start time is turned into an instant in the series' zone on each date, so a
+    session at 10:00 Berlin time stays at 10:00 across daylight-saving changes. A local time
+    that does not exist that day (the spring-forward gap) moves forward by the gap.
+    """
+    now = now or timezone.now()
+    zone = ZoneInfo(series.time_zone)
+    local_today = now.astimezone(zone).date()
+    first = local_today + timedelta(days=(series.weekday - local_today.weekday()) % 7)
+    created = 0
+    for week in range(series.weeks_ahead + 1):
+        day = first + timedelta(weeks=week)
+        starts = datetime.combine(day, series.start_time, tzinfo=zone).astimezone(UTC)
+        if starts <= now or starts > now + timedelta(weeks=series.weeks_ahead):
+            continue
+        _, made = Occurrence.objects.get_or_create(
+            series=series,
+            starts_at=starts,
+            defaults={
+                "ends_at": starts + timedelta(minutes=series.duration_minutes),
+                "capacity": series.capacity,
+                "location": series.location,
+            },
+        )
+        created += made
+    return created
+
+
+def booking_create(*, occurrence: Occurrence, user, topic: str = "") -> Booking:
+    """A seat if one is free, else a place on the waitlist. Asking twice returns the same one."""
+    topic = " ".join(topic.split())
+    if len(topic) > TOPIC_MAX:
+        raise BookingError(f"Please keep the topic under {TOPIC_MAX} characters.")
+    _prerequisite_check(occurrence.series, user)
+    try:
+        with transaction.atomic():
+            locked = _lock(occurrence)
+            if locked.status != Occurrence.Status.SCHEDULED:
+                raise BookingError("This session has been cancelled; choose another one.")
+            now = timezone.now()
+            if locked.starts_at <= now:
+                raise BookingError("This session has already started; choose a later one.")
+            existing = Booking.objects.filter(
+                occurrence=locked, user=user, status__in=ACTIVE
+            ).first()
+            if existing:
+                return existing
+            seat = _seat_take(locked)
+            booking = Booking.objects.create(
+                occurrence=locked,
+                user=user,
+                topic=topic,
+                status=Booking.Status.CONFIRMED if seat else Booking.Status.WAITLISTED,
+                queued_at=now,
+                confirmed_at=now if seat else None,
+            )
+            if seat:
+                _reminders_write(booking, now)
+            return booking
+    except IntegrityError:  # the same person, twice at once: the other request won
+        return Booking.objects.get(occurrence=occurrence, user=user, status__in=ACTIVE)
+
+
+def booking_cancel(*, booking: Booking) -> Booking:
+    """Give up a seat or a place in the queue. A freed seat goes to the first person waiting."""
+    with transaction.atomic():
+        occurrence = _lock(booking.occurrence)
+        was = Booking.objects.filter(pk=booking.pk).values_list("status", flat=True).first()
+        if was not in ACTIVE:
+            raise BookingError("This booking is already cancelled.")
+        now = timezone.now()
+        Booking.objects.filter(pk=booking.pk).update(
+            status=Booking.Status.CANCELLED, cancelled_at=now, sequence=F("sequence") + 1
+        )
+        if was == Booking.Status.CONFIRMED:
+            Occurrence.objects.filter(pk=occurrence.pk).update(confirmed=F("confirmed") - 1)
+            _waitlist_promote(occurrence, now)
+    transaction.on_commit(_send_soon)
+    booking.refresh_from_db()
+    return booking
+
+
+def occurrence_capacity_change(*, occurrence: Occurrence, capacity: int) -> Occurrence:
+    """Change one session's capacity. Never below the seats already confirmed: people holding
+    one are not cancelled silently; the organiser has to cancel bookings first, in words."""
+    if capacity < 1:
+        raise BookingError("A session needs at least one seat.")
+    with transaction.atomic():
+        locked = _lock(occurrence)
+        if capacity < locked.confirmed:
+            raise BookingError(
+                f"{locked.confirmed} people hold a seat, so the capacity cannot go below "
+                f"{locked.confirmed}. Cancel bookings first, or cancel the session."
+            )
+        Occurrence.objects.filter(pk=locked.pk).update(capacity=capacity)
+        _waitlist_promote(locked, timezone.now())
+    transaction.on_commit(_send_soon)
+    occurrence.refresh_from_db()
+    return occurrence
+
+
+def occurrence_cancel(*, occurrence: Occurrence) -> int:
+    """Cancel one session and tell everyone booked or waiting, once. How many were told."""
+    with transaction.atomic():
+        locked = _lock(occurrence)
+        if locked.status == Occurrence.Status.CANCELLED:
+            return 0
+        now = timezone.now()
+        Occurrence.objects.filter(pk=locked.pk).update(
+            status=Occurrence.Status.CANCELLED, confirmed=0, sequence=F("sequence") + 1
+        )
+        active = list(Booking.objects.filter(occurrence=locked, status__in=ACTIVE))
+        Booking.objects.filter(pk__in=[b.pk for b in active]).update(
+            status=Booking.Status.CANCELLED, cancelled_at=now, sequence=F("sequence") + 1
+        )
+        Reminder.objects.bulk_create(
+            [Reminder(booking=b, kind=Reminder.Kind.CANCELLED, due_at=now) for b in active],
+            ignore_conflicts=True,
+        )
+    transaction.on_commit(_send_soon)
+    return len(active)
+
+
+def attendance_mark(*, booking: Booking, attended: bool) -> Booking:
+    """The host's mark after the session starts. Attending counts toward the person's tier."""
+    occurrence = booking.occurrence
+    if occurrence.starts_at > timezone.now():
+        raise BookingError("Attendance can be marked once the session has started.")
+    if booking.status != Booking.Status.CONFIRMED:
+        raise BookingError("Only people with a confirmed seat can be marked.")
+    with transaction.atomic():
+        Booking.objects.filter(pk=booking.pk).update(attended=attended)
+        staff = Staff.objects.filter(user_id=booking.user_id).first()
+        if attended and staff is not None:
+            engagement_record(
+                staff=staff,
+                kind="office_hours_attended",
+                subject=str(occurrence.series_id),
+                source="host",
+                occurred_at=occurrence.starts_at,
+                idempotency_key=f"office_hours_attended:{booking.pk}",
+            )
+    booking.refresh_from_db()
+    return booking
+
+
+def recording_post(*, occurrence: Occurrence, url: str) -> int:
+    """Post the recording link and tell the people who booked or waited. How many were told."""
+    if occurrence.starts_at > timezone.now():
+        raise BookingError("The recording can be posted once the session has taken place.")
+    with transaction.atomic():
+        Occurrence.objects.filter(pk=occurrence.pk).update(recording_url=url)
+        audience = Booking.objects.filter(occurrence=occurrence, status__in=ACTIVE)
+        now = timezone.now()
+        made = Reminder.objects.bulk_create(
+            [Reminder(booking=b, kind=Reminder.Kind.RECORDING, due_at=now) for b in audience],
+            ignore_conflicts=True,
+        )
+    transaction.on_commit(_send_soon)
+    occurrence.refresh_from_db()
+    return len(made)
+
+
+def reminders_send(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Send the outbox rows that are due, each at most once. How many were sent.
+
+    A row is claimed by a conditional update before its email goes, so a retried task, a
+    second run or a second worker finds it taken. Reminders for bookings no longer confirmed,
+    or whose session has started, are skipped, never sent late.
+    """
+    now = now or timezone.now()
+    due = list(
+        Reminder.objects.filter(claimed_at__isnull=True, due_at__lte=now)
+        .select_related("booking__occurrence__series", "booking__user")
+        .order_by("due_at", "pk")[:limit]
+    )
+    sent = 0
+    for reminder in due:
+        if not Reminder.objects.filter(pk=reminder.pk, claimed_at__isnull=True).update(
+            claimed_at=now
+        ):
+            continue  # someone else has it
+        if _reminder_stale(reminder, now):
+            Reminder.objects.filter(pk=reminder.pk).update(skipped=True)
+            continue
+        _reminder_email(reminder)
+        Reminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+# Internals ----------------------------------------------------------------------------------
+
+
+def _lock(occurrence: Occurrence) -> Occurrence:
+    return Occurrence.objects.select_for_update().select_related("series").get(pk=occurrence.pk)
+
+
+def _seat_take(occurrence: Occurrence) -> bool:
+    return bool(
+        Occurrence.objects.filter(
+            pk=occurrence.pk, status=Occurrence.Status.SCHEDULED, confirmed__lt=F("capacity")
+        ).update(confirmed=F("confirmed") + 1)
+    )
+
+
+def _waitlist_promote(occurrence: Occurrence, now: datetime) -> int:
+    """Give free seats to the people waiting, first come first served. How many moved up."""
+    promoted = 0
+    waiting = Booking.objects.filter(occurrence=occurrence, status=Booking.Status.WAITLISTED)
+    for booking in waiting.order_by("queued_at", "pk"):
+        if not _seat_take(occurrence):
+            break
+        Booking.objects.filter(pk=booking.pk).update(
+            status=Booking.Status.CONFIRMED, confirmed_at=now, sequence=F("sequence") + 1
+        )
+        Reminder.objects.get_or_create(
+            booking=booking, kind=Reminder.Kind.PROMOTED, defaults={"due_at": now}
+        )
+        _reminders_write(booking, now)
+        promoted += 1
+    return promoted
+
+
+def _reminders_write(booking: Booking, now: datetime) -> None:
+    """The 24-hour and 1-hour reminders, unless their moment has already passed."""
+    starts = booking.occurrence.starts_at
+    rows = [
+        Reminder(booking=booking, kind=kind, due_at=starts - before)
+        for kind, before in REMINDERS_BEFORE.items()
+        if starts - before > now
+    ]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _reminder_stale(reminder: Reminder, now: datetime) -> bool:
+    booking, occurrence = reminder.booking, reminder.booking.occurrence
+    if reminder.kind in REMINDERS_BEFORE:
+        return (
+            booking.status != Booking.Status.CONFIRMED
+            or occurrence.status != Occurrence.Status.SCHEDULED
+            or occurrence.starts_at <= now
+        )
+    if reminder.kind == Reminder.Kind.PROMOTED:
+        return booking.status != Booking.Status.CONFIRMED or occurrence.starts_at <= now
+    return False
+
+
+def _reminder_email(reminder: Reminder) -> None:
+    booking = reminder.booking
+    if not booking.user.email:
+        return
+    occurrence = booking.occurrence
+    local = occurrence.starts_at.astimezone(ZoneInfo(occurrence.series.time_zone))
+    subjects = {
+        Reminder.Kind.DAY_BEFORE: "Office hours tomorrow: {title}",
+        Reminder.Kind.HOUR_BEFORE: "Office hours in an hour: {title}",
+        Reminder.Kind.PROMOTED: "You have a seat: {title}",
+        Reminder.Kind.CANCELLED: "Cancelled: {title}",
+        Reminder.Kind.RECORDING: "The recording is up: {title}",
+    }
+    send_mail(
+        subject=subjects[reminder.kind].format(title=occurrence.series.title),
+        message=render_to_string(
+            "officehours/email/reminder.txt",
+            {"reminder": reminder, "booking": booking, "occurrence": occurrence, "local": local},
+        ),
+        from_email=None,
+        recipient_list=[booking.user.email],
+    )
+
+
+def _prerequisite_check(series: Series, user) -> None:
+    kind = series.prerequisite_kind
+    if not kind:
+        return
+    if not EngagementEvent.objects.filter(staff__user=user, kind=kind).exists():
+        from portal.tiers import events
+
+        known = events.registry.get(kind)
+        what = known.describe(1) if known else kind
+        raise BookingError(
+            f"This session is for people who have done this first: {what}.",
+            url=known.url if known else "",
+        )
+
+
+def _send_soon() -> None:
+    """Ask a worker to send what is due now (promotions, cancellations) without waiting."""
+    from .tasks import reminders_sweep
+
+    reminders_sweep.delay()
