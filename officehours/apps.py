@@ -1,3 +1,5 @@
+"""Weekly office hours: sessions, booking with a waitlist, calendars, reminders, attendance."""
+
 from django.apps import AppConfig
 
 
@@ -6,6 +8,7 @@ class OfficehoursConfig(AppConfig):
     verbose_name = "Office hours"
 
     def ready(self):
+        from portal import navigation
         from portal.tiers import events
 
         events.register(
@@ -14,5 +17,7 @@ class OfficehoursConfig(AppConfig):
                 label="Attend office hours",
                 singular="Attend an office hour",
                 plural="Attend {n} office hours",
+                where="officehours_sessions",
             )
         )
+        navigation.register(navigation.NavItem("Office hours", "officehours_sessions", order=3))

@@ -10,9 +10,11 @@ announce, and sent by `reminders_send`.
 """
 
 import logging
+import secrets
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -22,7 +24,7 @@ from django.utils import timezone
 from portal.models import EngagementEvent, Staff
 from portal.tiers.services import engagement_record
 
-from .models import ACTIVE, Booking, Occurrence, Reminder, Series
+from .models import ACTIVE, Booking, CalendarFeed, Occurrence, Reminder, Series
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +240,36 @@ def reminders_send(*, now: datetime | None = None, limit: int = 500) -> int:
         Reminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
         sent += 1
     return sent
+
+
+def calendar_feed_renew(*, user) -> CalendarFeed:
+    """A new private feed address for `user`; the old one stops working at once."""
+    feed, _ = CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    return feed
+
+
+def calendar_feed_revoke(*, user) -> None:
+    CalendarFeed.objects.filter(user=user).delete()
+
+
+def topic_to_faq(*, booking: Booking) -> object:
+    """Send a booking's topic to the FAQ guide's question queue, as asked by the attendee, who
+    is then told when it is answered. Needs the FAQ app installed."""
+    if not apps.is_installed("faq"):
+        raise BookingError("The FAQ guide is not installed here.")
+    if not booking.topic:
+        raise BookingError("This booking has no topic to send.")
+    from faq.models import Question
+    from faq.services import FAQError, question_ask
+
+    try:
+        return question_ask(
+            user=booking.user, text=booking.topic, source=Question.Source.OFFICE_HOURS
+        )
+    except FAQError as error:
+        raise BookingError(str(error)) from error
 
 
 # Internals ----------------------------------------------------------------------------------

@@ -33,6 +33,9 @@ PUBLIC_URL_NAMES = frozenset(
         "password_reset_confirm",
         "password_reset_complete",
         "healthz",  # load balancer health check; says nothing but "ok"
+        # A person's office-hours calendar subscription: calendar apps send no session, so the
+        # long random token in the address is the key (revocable; unknown tokens answer 404).
+        "officehours_feed",
     }
 )
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("my-path/", views.my_path, name="my_path"),
     path("reports/", views.reports, name="reports"),
+    path("office-hours/", include("officehours.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -1,0 +1,224 @@
+"""Office hours for staff (sessions, booking, calendars) and for hosts (attendance).
+
+Function views: each parses the request, calls one service or selector, renders. Booking and
+cancelling answer htmx with the session's card (a partial of the same template) and plain
+posts with a redirect, so everything works without JavaScript too.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.permissions import can_run_programme
+
+from . import calendar, selectors, services
+from .forms import BookForm, RecordingForm, ZoneForm
+from .models import Booking, CalendarFeed, Occurrence, Series
+
+TEMPLATE = "officehours/sessions.html"
+
+
+@require_GET
+def sessions(request):
+    zone = selectors.viewer_zone(request)
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return TemplateResponse(
+        request,
+        TEMPLATE,
+        {
+            "cards": selectors.sessions_upcoming(user=request.user, zone=zone),
+            "hosting": selectors.sessions_to_host(
+                user=request.user, organiser=can_run_programme(request.user)
+            ),
+            "zone": zone.key,
+            "zone_form": ZoneForm(initial={"zone": zone.key}, zones=_zones(zone.key)),
+            "feed_url": request.build_absolute_uri(reverse("officehours_feed", args=[feed.token]))
+            if feed
+            else "",
+        },
+    )
+
+
+@require_POST
+def zone_set(request):
+    form = ZoneForm(request.POST, zones=_zones(""))
+    if form.is_valid():
+        request.session["officehours_zone"] = form.cleaned_data["zone"]
+    return redirect("officehours_sessions")
+
+
+@require_POST
+def session_book(request, pk: int):
+    occurrence = get_object_or_404(Occurrence.objects.select_related("series"), pk=pk)
+    form = BookForm(request.POST)
+    error = error_url = notice = ""
+    if form.is_valid():
+        try:
+            booking = services.booking_create(
+                occurrence=occurrence, user=request.user, topic=form.cleaned_data["topic"]
+            )
+        except services.BookingError as exc:
+            error, error_url = str(exc), exc.url
+        else:
+            notice = (
+                "You have a seat. A calendar invitation is ready to download."
+                if booking.status == Booking.Status.CONFIRMED
+                else "The session is full: you are on the waitlist, and we will email you if a "
+                "seat comes free."
+            )
+    else:
+        error = " ".join(form.errors["topic"])
+    return _after_change(request, occurrence, error=error, error_url=error_url, notice=notice)
+
+
+@require_POST
+def booking_cancel(request, pk: int):
+    booking = _own_booking(request, pk)
+    error = ""
+    try:
+        services.booking_cancel(booking=booking)
+    except services.BookingError as exc:
+        error = str(exc)
+    return _after_change(
+        request,
+        booking.occurrence,
+        error=error,
+        notice="" if error else "Your booking is cancelled.",
+    )
+
+
+@require_GET
+def booking_ics(request, pk: int):
+    booking = _own_booking(request, pk)
+    response = HttpResponse(
+        calendar.booking_ics(booking), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="office-hours-{booking.pk}.ics"'
+    return response
+
+
+@require_GET
+def feed(request, token: str):
+    """A person's calendar subscription. Public by design (calendar apps have no session); the
+    unguessable token is the key, and renewing it cuts off the old address."""
+    subscription = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if subscription is None or not subscription.user.is_active:
+        raise Http404("No such calendar feed.")
+    bookings = selectors.bookings_for_feed(user=subscription.user)
+    return HttpResponse(calendar.feed_ics(bookings), content_type="text/calendar; charset=utf-8")
+
+
+@require_POST
+def feed_manage(request):
+    if request.POST.get("action") == "revoke":
+        services.calendar_feed_revoke(user=request.user)
+        messages.success(request, "Your calendar feed address no longer works.")
+    else:
+        services.calendar_feed_renew(user=request.user)
+        messages.success(
+            request,
+            "Your private calendar feed address is below. Any older address has stopped working.",
+        )
+    return redirect(reverse("officehours_sessions") + "#calendar")
+
+
+@require_http_methods(["GET", "POST"])
+def session_host(request, pk: int):
+    """The host's page for one session: attendees with topic and tier, attendance, recording."""
+    occurrence = get_object_or_404(Occurrence.objects.select_related("series"), pk=pk)
+    if not _may_host(request.user, occurrence.series):
+        raise Http404("No such session.")
+    recording_form = RecordingForm(initial={"url": occurrence.recording_url})
+    if request.method == "POST":
+        try:
+            recording_form = _host_action(request, occurrence)
+        except services.BookingError as exc:
+            messages.error(request, str(exc))
+        if recording_form is None:
+            return redirect("officehours_host", pk=occurrence.pk)
+    zone = selectors.viewer_zone(request)
+    return TemplateResponse(
+        request,
+        "officehours/host.html",
+        {
+            "occurrence": occurrence,
+            "starts": occurrence.starts_at.astimezone(zone),
+            "attendees": selectors.session_attendees(occurrence=occurrence),
+            "counts": selectors.no_show_counts(occurrence=occurrence),
+            "recording_form": recording_form,
+            "organiser": can_run_programme(request.user),
+        },
+        status=400 if recording_form.errors else 200,
+    )
+
+
+def _host_action(request, occurrence: Occurrence) -> RecordingForm | None:
+    """Do what the host asked; the recording form back if it had errors, else None."""
+    action = request.POST.get("action", "")
+    if action in ("attended", "no_show", "topic"):
+        booking = get_object_or_404(Booking, pk=request.POST.get("booking"), occurrence=occurrence)
+        if action == "topic":
+            services.topic_to_faq(booking=booking)
+            messages.success(request, "The topic is in the FAQ guide's question queue.")
+        else:
+            services.attendance_mark(booking=booking, attended=action == "attended")
+        return None
+    if action in ("capacity", "cancel") and not can_run_programme(request.user):
+        raise Http404("No such action.")
+    if action == "capacity":
+        try:
+            capacity = int(request.POST.get("capacity", ""))
+        except ValueError:
+            raise services.BookingError("Give the capacity as a whole number.") from None
+        services.occurrence_capacity_change(occurrence=occurrence, capacity=capacity)
+        messages.success(request, f"Capacity is now {capacity}.")
+        return None
+    if action == "cancel":
+        told = services.occurrence_cancel(occurrence=occurrence)
+        messages.success(request, f"Session cancelled; {told} people will be told.")
+        return None
+    if action == "recording":
+        form = RecordingForm(request.POST)
+        if not form.is_valid():
+            return form
+        told = services.recording_post(occurrence=occurrence, url=form.cleaned_data["url"])
+        messages.success(request, f"Recording posted; {told} people will be told.")
+    return None
+
+
+def _after_change(request, occurrence, *, error="", error_url="", notice=""):
+    if request.htmx:
+        card = selectors.session_card(
+            occurrence=Occurrence.objects.select_related("series").get(pk=occurrence.pk),
+            user=request.user,
+            zone=selectors.viewer_zone(request),
+        )
+        return TemplateResponse(
+            request,
+            f"{TEMPLATE}#card",
+            {"card": card, "error": error, "error_url": error_url, "notice": notice},
+        )
+    if error:
+        messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
+    return redirect(reverse("officehours_sessions") + f"#session-{occurrence.pk}")
+
+
+def _own_booking(request, pk: int) -> Booking:
+    """A booking of the person asking; anyone else's is not found (never 'forbidden')."""
+    return get_object_or_404(
+        Booking.objects.select_related("occurrence__series"), pk=pk, user=request.user
+    )
+
+
+def _may_host(user, series: Series) -> bool:
+    return can_run_programme(user) or series.hosts.filter(pk=user.pk).exists()
+
+
+def _zones(current: str) -> list[str]:
+    series_zones = Series.objects.filter(active=True).values_list("time_zone", flat=True)
+    return sorted({*selectors.COMMON_ZONES, *series_zones, *([current] if current else [])})

@@ -1,0 +1,147 @@
+"""Office-hour pages: sessions and booking (plain and htmx), calendars, the host's page."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from faq.models import Question
+from officehours import services
+from officehours.factories import OccurrenceFactory, SeriesFactory
+from officehours.models import Booking, Occurrence
+from portal.factories import StaffFactory, UserFactory
+from portal.models import EngagementEvent
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def me(client):
+    user = UserFactory()
+    StaffFactory(user=user, email=user.email)
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize("sessions", [2, 30])
+def test_sessions_page_queries_do_not_grow(client, me, sessions, django_assert_num_queries):
+    series = SeriesFactory()
+    for i in range(sessions):
+        occurrence = OccurrenceFactory(
+            series=series, starts_at=timezone.now() + timedelta(days=1, hours=i)
+        )
+        services.booking_create(occurrence=occurrence, user=UserFactory())
+        if i % 2:
+            services.booking_create(occurrence=occurrence, user=me)
+    client.get(reverse("officehours_sessions"))  # the menu's cached lookups
+    # session, user, feed, series zones, occurrences, my bookings, sessions I host, and the
+    # navigation's two permission lookups (a waitlist place would be one more)
+    with django_assert_num_queries(9):
+        assert client.get(reverse("officehours_sessions")).status_code == 200
+
+
+def test_booking_with_htmx_returns_the_card_and_plain_redirects(client, me):
+    full = OccurrenceFactory(capacity=1)
+    services.booking_create(occurrence=full, user=UserFactory())
+    response = client.post(reverse("officehours_book", args=[full.pk]), {"topic": "Badges"}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert "On the waitlist" in html and "number 1 in line" in html
+
+    open_ = OccurrenceFactory(capacity=5)
+    response = client.post(reverse("officehours_book", args=[open_.pk]), {"topic": ""})
+    assert response.status_code == 302
+    assert Booking.objects.get(occurrence=open_, user=me).status == "confirmed"
+
+
+def test_a_prerequisite_answers_with_a_link_to_do_it_first(client, me):
+    occurrence = OccurrenceFactory(series=SeriesFactory(prerequisite_kind="faq_viewed"))
+    response = client.post(reverse("officehours_book", args=[occurrence.pk]), **HTMX)
+    html = response.content.decode()
+    assert 'role="alert"' in html and "Read 1 FAQ entry" in html
+    assert not Booking.objects.exists()
+
+
+def test_someone_elses_booking_is_not_found(client, me):
+    theirs = services.booking_create(occurrence=OccurrenceFactory(), user=UserFactory())
+    assert client.post(reverse("officehours_cancel", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("officehours_ics", args=[theirs.pk])).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "confirmed"
+
+
+def test_ics_keeps_its_uid_and_cancels(client, me):
+    occurrence = OccurrenceFactory()
+    booking = services.booking_create(occurrence=occurrence, user=me)
+    first = Calendar.from_ical(client.get(reverse("officehours_ics", args=[booking.pk])).content)
+    event = first.walk("VEVENT")[0]
+    services.booking_cancel(booking=booking)
+    second = Calendar.from_ical(client.get(reverse("officehours_ics", args=[booking.pk])).content)
+    cancelled = second.walk("VEVENT")[0]
+    assert str(first["METHOD"]) == "REQUEST" and str(second["METHOD"]) == "CANCEL"
+    assert str(event["UID"]) == str(cancelled["UID"])
+    assert int(cancelled["SEQUENCE"]) > int(event["SEQUENCE"])
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert event.decoded("DTSTART") == occurrence.starts_at.replace(microsecond=0)
+
+
+def test_the_feed_is_private_and_revocable(client, me):
+    services.booking_create(occurrence=OccurrenceFactory(), user=me)
+    client.post(reverse("officehours_feed_manage"), {"action": "renew"})
+    token = me.office_hours_feed.token
+    feed_url = reverse("officehours_feed", args=[token])
+    anonymous = client.__class__()
+    feed = anonymous.get(feed_url)  # calendar apps have no session
+    assert feed.status_code == 200
+    assert len(Calendar.from_ical(feed.content).walk("VEVENT")) == 1
+    client.post(reverse("officehours_feed_manage"), {"action": "renew"})
+    assert anonymous.get(feed_url).status_code == 404  # the old address stopped working
+
+
+def test_host_marks_attendance_and_sends_a_topic_to_the_faq(client, me):
+    attendee = UserFactory()
+    person = StaffFactory(user=attendee, email=attendee.email)
+    series = SeriesFactory()
+    series.hosts.add(me)
+    occurrence = OccurrenceFactory(series=series)
+    booking = services.booking_create(
+        occurrence=occurrence, user=attendee, topic="Can I post on weekends?"
+    )
+    Occurrence.objects.filter(pk=occurrence.pk).update(
+        starts_at=timezone.now() - timedelta(hours=1),
+        ends_at=timezone.now() - timedelta(minutes=15),
+    )
+    url = reverse("officehours_host", args=[occurrence.pk])
+    page = client.get(url).content.decode()
+    assert "Can I post on weekends?" in page and person.display_name in page
+    client.post(url, {"action": "attended", "booking": booking.pk})
+    assert EngagementEvent.objects.filter(staff=person, kind="office_hours_attended").count() == 1
+    client.post(url, {"action": "topic", "booking": booking.pk})
+    question = Question.objects.get()
+    assert (question.text, question.asker, question.source) == (
+        "Can I post on weekends?",
+        attendee,
+        "office_hours",
+    )
+
+
+def test_only_hosts_and_organisers_see_the_host_page(client, me, community_manager):
+    occurrence = OccurrenceFactory()
+    assert client.get(reverse("officehours_host", args=[occurrence.pk])).status_code == 404
+    client.force_login(community_manager)
+    assert client.get(reverse("officehours_host", args=[occurrence.pk])).status_code == 200
+
+
+def test_an_organiser_cannot_cut_capacity_below_the_seats_taken(client, community_manager):
+    occurrence = OccurrenceFactory(capacity=3)
+    for user in UserFactory.create_batch(3):
+        services.booking_create(occurrence=occurrence, user=user)
+    client.force_login(community_manager)
+    url = reverse("officehours_host", args=[occurrence.pk])
+    response = client.post(url, {"action": "capacity", "capacity": "2"}, follow=True)
+    assert "3 people hold a seat" in response.content.decode()
+    occurrence.refresh_from_db()
+    assert occurrence.capacity == 3 and occurrence.confirmed == 3
