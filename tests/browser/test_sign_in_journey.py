@@ -27,7 +27,12 @@ def test_staff_member_signs_in_and_out(portal_page, seeded):
     assert page.get_by_text("Hello, Sam").is_visible()
     assert page.get_by_role("heading", name="Your path, step by step").is_visible()
     nav = page.get_by_role("navigation", name="Main")
-    assert nav.get_by_role("link").all_inner_texts() == ["Home", "My path", "FAQ guide"]
+    assert nav.get_by_role("link").all_inner_texts() == [
+        "Home",
+        "My path",
+        "FAQ guide",
+        "Office hours",
+    ]
     portal_page.screenshot("home")
 
     page.get_by_role("button", name="Sign out").click()
