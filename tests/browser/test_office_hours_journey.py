@@ -60,7 +60,9 @@ def test_book_wait_get_promoted_and_be_marked_attended(sign_in_as, seeded):
     card = page.locator(f"#session-{open_session.pk}")
     card.get_by_label("What do you want to discuss?").fill("Badges on my profile")
     card.get_by_role("button", name="Book a seat").click()
-    page.locator(f"#session-{open_session.pk}").get_by_text("You have a seat", exact=True).wait_for()
+    page.locator(f"#session-{open_session.pk}").get_by_text(
+        "You have a seat", exact=True
+    ).wait_for()
     portal.check_a11y()
 
     # The full one: the waitlist
