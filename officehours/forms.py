@@ -24,3 +24,18 @@ class ZoneForm(forms.Form):
 
 class RecordingForm(forms.Form):
     url = forms.URLField(label="Recording link", max_length=200, assume_scheme="https")
+
+
+class SessionEditForm(forms.Form):
+    start_time = forms.TimeField(
+        label="Starts at (the host's local time)", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=480)
+    location = forms.CharField(label="Link or room", max_length=300)
+    capacity = forms.IntegerField(label="Seats", min_value=1, max_value=1000)
+    scope = forms.ChoiceField(
+        label="Apply to",
+        choices=[("one", "This session only"), ("future", "This and all future sessions")],
+        initial="one",
+        widget=forms.RadioSelect,
+    )

@@ -11,7 +11,7 @@ announce, and sent by `reminders_send`.
 
 import logging
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -150,6 +150,72 @@ def occurrence_capacity_change(*, occurrence: Occurrence, capacity: int) -> Occu
     transaction.on_commit(_send_soon)
     occurrence.refresh_from_db()
     return occurrence
+
+
+def occurrence_edit(
+    *,
+    occurrence: Occurrence,
+    start_time: time,
+    duration_minutes: int,
+    location: str,
+    capacity: int,
+    future: bool,
+) -> int:
+    """Change one session, or (`future`) it and every later one of its series, which then
+    schedules new weeks the same way. How many sessions changed.
+
+    Times are local to the series' zone on each session's own date, so a move to 11:00 stays
+    11:00 across a daylight-saving change. Capacity follows the same rule as ever: if any
+    session has more seats taken than the new capacity, nothing changes and the organiser is
+    told which. Reminders not yet sent move with their session; calendars see a new SEQUENCE.
+    """
+    if duration_minutes < 5:
+        raise BookingError("A session lasts at least 5 minutes.")
+    if capacity < 1:
+        raise BookingError("A session needs at least one seat.")
+    series = occurrence.series
+    zone = ZoneInfo(series.time_zone)
+    with transaction.atomic():
+        targets = Occurrence.objects.select_for_update().filter(pk=occurrence.pk)
+        if future:
+            targets = Occurrence.objects.select_for_update().filter(
+                series=series,
+                status=Occurrence.Status.SCHEDULED,
+                starts_at__gte=occurrence.starts_at,
+            )
+        targets = list(targets.order_by("starts_at"))
+        too_full = [o for o in targets if o.confirmed > capacity]
+        if too_full:
+            dates = ", ".join(f"{o.starts_at.astimezone(zone):%d %b}" for o in too_full)
+            raise BookingError(
+                f"{capacity} seat{'s' if capacity != 1 else ''} would be fewer than are already "
+                f"taken on {dates}. Cancel bookings there first, or choose a larger capacity."
+            )
+        for target in targets:
+            day = target.starts_at.astimezone(zone).date()
+            starts = datetime.combine(day, start_time, tzinfo=zone).astimezone(UTC)
+            moved = starts != target.starts_at or location != target.location
+            Occurrence.objects.filter(pk=target.pk).update(
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=duration_minutes),
+                location=location,
+                capacity=capacity,
+                sequence=F("sequence") + (1 if moved else 0),
+            )
+            for kind, before in REMINDERS_BEFORE.items():
+                Reminder.objects.filter(
+                    booking__occurrence=target, kind=kind, claimed_at__isnull=True
+                ).update(due_at=starts - before)
+            _waitlist_promote(target, timezone.now())
+        if future:
+            Series.objects.filter(pk=series.pk).update(
+                start_time=start_time,
+                duration_minutes=duration_minutes,
+                location=location,
+                capacity=capacity,
+            )
+    transaction.on_commit(_send_soon)
+    return len(targets)
 
 
 def occurrence_cancel(*, occurrence: Occurrence) -> int:

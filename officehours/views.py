@@ -5,6 +5,8 @@ cancelling answer htmx with the session's card (a partial of the same template) 
 posts with a redirect, so everything works without JavaScript too.
 """
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.permissions import can_run_programme
 
 from . import calendar, selectors, services
-from .forms import BookForm, RecordingForm, ZoneForm
+from .forms import BookForm, RecordingForm, SessionEditForm, ZoneForm
 from .models import Booking, CalendarFeed, Occurrence, Series
 
 TEMPLATE = "officehours/sessions.html"
@@ -150,6 +152,18 @@ def session_host(request, pk: int):
             "counts": selectors.no_show_counts(occurrence=occurrence),
             "recording_form": recording_form,
             "organiser": can_run_programme(request.user),
+            "edit_form": SessionEditForm(
+                initial={
+                    "start_time": occurrence.starts_at.astimezone(
+                        ZoneInfo(occurrence.series.time_zone)
+                    ).time(),
+                    "duration_minutes": int(
+                        (occurrence.ends_at - occurrence.starts_at).total_seconds() // 60
+                    ),
+                    "location": occurrence.location,
+                    "capacity": occurrence.capacity,
+                }
+            ),
         },
         status=400 if recording_form.errors else 200,
     )
@@ -166,15 +180,24 @@ def _host_action(request, occurrence: Occurrence) -> RecordingForm | None:
         else:
             services.attendance_mark(booking=booking, attended=action == "attended")
         return None
-    if action in ("capacity", "cancel") and not can_run_programme(request.user):
+    if action in ("edit", "cancel") and not can_run_programme(request.user):
         raise Http404("No such action.")
-    if action == "capacity":
-        try:
-            capacity = int(request.POST.get("capacity", ""))
-        except ValueError:
-            raise services.BookingError("Give the capacity as a whole number.") from None
-        services.occurrence_capacity_change(occurrence=occurrence, capacity=capacity)
-        messages.success(request, f"Capacity is now {capacity}.")
+    if action == "edit":
+        form = SessionEditForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+            return None
+        data = form.cleaned_data
+        changed = services.occurrence_edit(
+            occurrence=occurrence,
+            start_time=data["start_time"],
+            duration_minutes=data["duration_minutes"],
+            location=data["location"],
+            capacity=data["capacity"],
+            future=data["scope"] == "future",
+        )
+        messages.success(request, f"Saved: {changed} session{'s' if changed != 1 else ''} changed.")
         return None
     if action == "cancel":
         told = services.occurrence_cancel(occurrence=occurrence)

@@ -143,3 +143,77 @@ def test_reminders_are_sent_once_at_their_time_and_not_after_cancelling():
     assert services.reminders_send(now=starts - timedelta(minutes=59)) == 1
     assert [m.to for m in mail.outbox] == [[keeper.email], [keeper.email]]
     assert Reminder.objects.filter(booking=gone, skipped=True).count() == 2
+
+
+def test_editing_this_or_all_future_sessions_keeps_local_time_and_seats():
+    series = SeriesFactory(
+        weekday=6, start_time=time(10, 0), time_zone="Europe/Berlin", weeks_ahead=4
+    )
+    services.occurrences_schedule(series=series, now=datetime(2026, 3, 16, tzinfo=UTC))
+    first, second, third, fourth = series.occurrences.order_by("starts_at")
+    booker = UserFactory()
+    booked = services.booking_create(
+        occurrence=third, user=booker, now=datetime(2026, 3, 16, tzinfo=UTC)
+    )
+    reminder = Reminder.objects.get(booking=booked, kind="1h")
+
+    # this one only
+    assert (
+        services.occurrence_edit(
+            occurrence=first,
+            start_time=time(9, 0),
+            duration_minutes=30,
+            location="Room 1",
+            capacity=4,
+            future=False,
+        )
+        == 1
+    )
+    first.refresh_from_db()
+    assert (first.starts_at, first.location, first.capacity) == (
+        datetime(2026, 3, 22, 8, 0, tzinfo=UTC),
+        "Room 1",
+        4,
+    )
+    second.refresh_from_db()
+    assert second.starts_at.hour == 8 and second.location != "Room 1"  # 10:00 summer time
+
+    # this and all future: 11:00 Berlin time on each date, across the change
+    assert (
+        services.occurrence_edit(
+            occurrence=second,
+            start_time=time(11, 0),
+            duration_minutes=45,
+            location="Room 2",
+            capacity=6,
+            future=True,
+        )
+        == 3
+    )
+    hours = [o.starts_at.hour for o in series.occurrences.order_by("starts_at")]
+    assert hours == [8, 9, 9, 9]
+    series.refresh_from_db()
+    assert (series.start_time, series.location, series.capacity) == (time(11, 0), "Room 2", 6)
+    reminder.refresh_from_db()
+    third.refresh_from_db()
+    assert reminder.due_at == third.starts_at - timedelta(hours=1)
+    assert third.sequence == 1
+
+    # never below the seats taken anywhere in scope, and then nothing changes
+    services.booking_create(
+        occurrence=third, user=UserFactory(), now=datetime(2026, 3, 16, tzinfo=UTC)
+    )
+    with pytest.raises(
+        services.BookingError, match="1 seat would be fewer than are already taken on 05 Apr"
+    ):
+        services.occurrence_edit(
+            occurrence=second,
+            start_time=time(12, 0),
+            duration_minutes=45,
+            location="Room 3",
+            capacity=1,
+            future=True,
+        )
+    assert not series.occurrences.filter(location="Room 3").exists()
+    fourth.refresh_from_db()
+    assert fourth.starts_at.hour == 9

@@ -1,6 +1,7 @@
 """Office-hour pages: sessions and booking (plain and htmx), calendars, the host's page."""
 
-from datetime import timedelta
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -141,7 +142,34 @@ def test_an_organiser_cannot_cut_capacity_below_the_seats_taken(client, communit
         services.booking_create(occurrence=occurrence, user=user)
     client.force_login(community_manager)
     url = reverse("officehours_host", args=[occurrence.pk])
-    response = client.post(url, {"action": "capacity", "capacity": "2"}, follow=True)
-    assert "3 people hold a seat" in response.content.decode()
+    edit = {"action": "edit", "start_time": "10:00", "duration_minutes": "45"}
+    edit |= {"location": "Room 1", "capacity": "2", "scope": "one"}
+    response = client.post(url, edit, follow=True)
+    assert "2 seats would be fewer than are already taken" in response.content.decode()
     occurrence.refresh_from_db()
     assert occurrence.capacity == 3 and occurrence.confirmed == 3
+
+
+def test_an_organiser_moves_all_future_sessions(client, community_manager):
+    series = SeriesFactory(start_time=time(10, 0), time_zone="Europe/London")
+    first = OccurrenceFactory(series=series)
+    later = OccurrenceFactory(series=series, starts_at=first.starts_at + timedelta(weeks=1))
+    client.force_login(community_manager)
+    page = client.get(reverse("officehours_host", args=[first.pk])).content.decode()
+    assert "This and all future sessions" in page and "<legend>Apply to</legend>" in page
+    response = client.post(
+        reverse("officehours_host", args=[first.pk]),
+        {
+            "action": "edit",
+            "start_time": "15:30",
+            "duration_minutes": "30",
+            "location": "Room 4",
+            "capacity": "12",
+            "scope": "future",
+        },
+        follow=True,
+    )
+    assert "2 sessions changed" in response.content.decode()
+    later.refresh_from_db()
+    assert later.location == "Room 4" and later.capacity == 12
+    assert later.starts_at.astimezone(ZoneInfo("Europe/London")).time() == time(15, 30)
