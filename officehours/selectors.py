@@ -73,6 +73,10 @@ def sessions_to_host(*, user, organiser: bool, now: datetime | None = None) -> l
     )
     if not organiser:
         occurrences = occurrences.filter(series__hosts=user)
+    occurrences = occurrences.annotate(
+        n_attended=Count("bookings", filter=Q(bookings__attended=True)),
+        n_no_show=Count("bookings", filter=Q(bookings__attended=False)),
+    )
     return list(occurrences.select_related("series").order_by("starts_at", "pk")[:UPCOMING_MAX])
 
 

@@ -120,6 +120,8 @@ def test_host_marks_attendance_and_sends_a_topic_to_the_faq(client, me):
     assert "Can I post on weekends?" in page and person.display_name in page
     client.post(url, {"action": "attended", "booking": booking.pk})
     assert EngagementEvent.objects.filter(staff=person, kind="office_hours_attended").count() == 1
+    hosting = client.get(reverse("officehours_sessions")).content.decode()
+    assert "1 attended, 0 no-shows" in hosting  # the host's recent sessions, with no-shows
     client.post(url, {"action": "topic", "booking": booking.pk})
     question = Question.objects.get()
     assert (question.text, question.asker, question.source) == (
