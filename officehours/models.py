@@ -15,6 +15,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from portal.tiers import events
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -51,9 +53,11 @@ class Series(models.Model):
         max_length=300, help_text="The meeting link, or the room, people join at."
     )
     prerequisite_kind = models.CharField(
+        "prerequisite",
         max_length=64,
         blank=True,
-        help_text="An engagement step people must have done before booking, if any.",
+        choices=events.kind_choices,
+        help_text="A step people must have done before booking, if any.",
     )
     weeks_ahead = models.PositiveSmallIntegerField(
         default=6, validators=[MinValueValidator(1)], help_text="How far ahead to schedule."

@@ -175,3 +175,30 @@ def test_an_organiser_moves_all_future_sessions(client, community_manager):
     later.refresh_from_db()
     assert later.location == "Room 4" and later.capacity == 12
     assert later.starts_at.astimezone(ZoneInfo("Europe/London")).time() == time(15, 30)
+
+
+def test_editing_the_series_in_the_admin_moves_its_future_sessions(client, community_manager):
+    series = SeriesFactory(start_time=time(10, 0), time_zone="Europe/London", capacity=5)
+    series.hosts.add(community_manager)
+    upcoming = OccurrenceFactory(series=series, capacity=5)
+    client.force_login(community_manager)
+    form = {
+        "title": series.title,
+        "description": "",
+        "hosts": [community_manager.pk],
+        "weekday": str(series.weekday),
+        "start_time": "16:00",
+        "duration_minutes": "60",
+        "time_zone": "Europe/London",
+        "capacity": "7",
+        "location": "Room 9",
+        "prerequisite_kind": "",
+        "weeks_ahead": "2",
+        "active": "on",
+    }
+    url = reverse("wagtailsnippets_officehours_series:edit", args=[series.pk])
+    assert client.post(url, form).status_code == 302
+    upcoming.refresh_from_db()
+    assert upcoming.starts_at.astimezone(ZoneInfo("Europe/London")).time() == time(16, 0)
+    assert (upcoming.capacity, upcoming.location) == (7, "Room 9")
+    assert series.occurrences.count() >= 2  # and the weeks ahead are scheduled
