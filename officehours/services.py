@@ -9,7 +9,6 @@ Messages are rows in the `Reminder` outbox, written in the same transaction as t
 announce, and sent by `reminders_send`.
 """
 
-import logging
 import secrets
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -25,8 +24,6 @@ from portal.models import EngagementEvent, Staff
 from portal.tiers.services import engagement_record
 
 from .models import ACTIVE, Booking, CalendarFeed, Occurrence, Reminder, Series
-
-log = logging.getLogger(__name__)
 
 REMINDERS_BEFORE = {
     Reminder.Kind.DAY_BEFORE: timedelta(hours=24),
