@@ -13,8 +13,8 @@ from functools import lru_cache
 from html import unescape
 
 import snowballstemmer
-from django.utils.html import escape, strip_tags
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import escape, format_html, format_html_join, strip_tags
+from django.utils.safestring import SafeString
 
 _stemmer = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -72,25 +72,29 @@ def search_text(query: str, common: frozenset[str] = frozenset()) -> str:
     return " ".join(dict.fromkeys([*terms, *(stem(w) for w in terms)]))
 
 
-def highlight(text: str, stems: set[str]) -> SafeString:
-    """`text`, escaped, with the words whose stems are in `stems` wrapped in <mark>."""
-    parts, last = [], 0
+def _matches(text: str, stems: set[str]):
+    """The words of `text` whose stems are in `stems`, as regex matches, in order."""
     for match in _WORD.finditer(text):
         if stem(unicodedata.normalize("NFKC", match.group()).casefold()) in stems:
-            parts.append(escape(text[last : match.start()]))
-            parts.append(f"<mark>{escape(match.group())}</mark>")
-            last = match.end()
-    parts.append(escape(text[last:]))
-    return mark_safe("".join(parts))  # noqa: S308  (every piece of text above is escaped)
+            yield match
+
+
+def highlight(text: str, stems: set[str]) -> SafeString:
+    """`text`, escaped, with the words whose stems are in `stems` wrapped in <mark>.
+
+    Built only from `format_html` pieces and `escape`, so nothing in `text` can become markup.
+    """
+    pieces, last = [], 0
+    for match in _matches(text, stems):
+        pieces.append((text[last : match.start()], match.group()))
+        last = match.end()
+    return format_html_join("", "{}<mark>{}</mark>", pieces) + escape(text[last:])
 
 
 def snippet(text: str, stems: set[str], *, width: int = 200) -> SafeString:
     """A window of `text` around its first matching word, highlighted, with ellipses."""
-    start = 0
-    for match in _WORD.finditer(text):
-        if stem(unicodedata.normalize("NFKC", match.group()).casefold()) in stems:
-            start = max(0, match.start() - width // 4)
-            break
+    first = next(_matches(text, stems), None)
+    start = max(0, first.start() - width // 4) if first else 0
     if start:  # begin at a word boundary
         space = text.find(" ", start)
         start = space + 1 if 0 <= space < start + 20 else start
@@ -98,8 +102,12 @@ def snippet(text: str, stems: set[str], *, width: int = 200) -> SafeString:
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start else end
-    body = highlight(text[start:end], stems)
-    return mark_safe(("… " if start else "") + body + (" …" if end < len(text) else ""))  # noqa: S308
+    return format_html(
+        "{}{}{}",
+        "… " if start else "",
+        highlight(text[start:end], stems),
+        " …" if end < len(text) else "",
+    )
 
 
 _EMAIL = re.compile(r"\S+@\S+")
