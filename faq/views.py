@@ -6,20 +6,20 @@ every form also works as a plain form post without JavaScript.
 """
 
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.people.models import Staff
+from portal.people.services import staff_link_user
 
 from . import selectors, services
 from .forms import QuestionForm, VoteForm
 from .models import FAQCategoryPage, FAQEntryPage, FAQIndexPage
 
 
+@require_GET
 def guide(request, *, guide: FAQIndexPage):
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     return TemplateResponse(
         request,
         "faq/faq_index_page.html",
@@ -32,14 +32,13 @@ def guide(request, *, guide: FAQIndexPage):
     )
 
 
+@require_GET
 def guide_search(request, *, guide: FAQIndexPage):
     """Search results: the whole page, or (as you type) just the results.
 
     Typing fetches results with `live=1`; only a submitted search (Enter, the button, or no
     JavaScript) that finds nothing goes to the gap log, so half-typed words never do.
     """
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     query = request.GET.get("q", "")
     outcome = selectors.faq_search(
         query=query, role_id=_role_id(request), guide=guide, request=request
@@ -53,9 +52,8 @@ def guide_search(request, *, guide: FAQIndexPage):
     return response
 
 
+@require_GET
 def category(request, *, category: FAQCategoryPage):
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     return TemplateResponse(
         request,
         "faq/faq_category_page.html",
@@ -69,19 +67,17 @@ def category(request, *, category: FAQCategoryPage):
     )
 
 
+@require_GET
 def entry(request, *, entry: FAQEntryPage):
     """An entry. Reading it counts once a day toward the person's tier (never in previews)."""
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     staff = _staff(request)
     if staff is not None and not getattr(request, "is_preview", False):
         services.faq_view_record(staff=staff, entry=entry)
     return _entry_page(request, entry, VoteForm())
 
 
+@require_POST
 def entry_vote(request, *, entry: FAQEntryPage):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     form = VoteForm(request.POST)
     if form.is_valid():
         try:
@@ -103,9 +99,8 @@ def entry_vote(request, *, entry: FAQEntryPage):
     return redirect(entry.get_url(request) + "#helpful")
 
 
+@require_http_methods(["GET", "POST"])
 def question_ask(request, *, guide: FAQIndexPage):
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     if request.method == "POST":
         form = QuestionForm(request.POST)
         if form.is_valid():
@@ -130,9 +125,8 @@ def question_ask(request, *, guide: FAQIndexPage):
     )
 
 
+@require_GET
 def questions_mine(request, *, guide: FAQIndexPage):
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     return TemplateResponse(
         request,
         "faq/questions_mine.html",
@@ -155,12 +149,9 @@ def _entry_page(request, entry: FAQEntryPage, form: VoteForm, status: int = 200)
 
 
 def _staff(request) -> Staff | None:
+    """The person's directory record, linked now if sign-in could not yet (as My path does)."""
     if not hasattr(request, "_faq_staff"):
-        request._faq_staff = (
-            Staff.objects.filter(user=request.user).only("pk", "role_id").first()
-            if request.user.is_authenticated
-            else None
-        )
+        request._faq_staff = staff_link_user(user=request.user)
     return request._faq_staff
 
 

@@ -20,7 +20,8 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from portal.models import EngagementEvent, Staff
+from portal.models import EngagementEvent
+from portal.people.services import staff_link_user
 from portal.tiers.services import engagement_record
 
 from .models import ACTIVE, Booking, CalendarFeed, Occurrence, Reminder, Series
@@ -246,7 +247,7 @@ def attendance_mark(*, booking: Booking, attended: bool) -> Booking:
         raise BookingError("Only people with a confirmed seat can be marked.")
     with transaction.atomic():
         Booking.objects.filter(pk=booking.pk).update(attended=attended)
-        staff = Staff.objects.filter(user_id=booking.user_id).first()
+        staff = staff_link_user(user=booking.user)
         if attended and staff is not None:
             engagement_record(
                 staff=staff,
