@@ -10,19 +10,28 @@ from dataclasses import dataclass
 
 from django.shortcuts import resolve_url
 
+# Where a link goes: a URL name, a path, or a function returning a path or "" (for pages whose
+# address editors choose, such as the FAQ guide). "" means the page does not exist yet.
+Target = str | Callable[[], str]
+
+
+def target_url(target: Target) -> str:
+    """The path of a `Target`, or "" when there is none."""
+    target = target() if callable(target) else target
+    return resolve_url(target) if target else ""
+
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
-    target: str | Callable[[], str]  # a URL name, a path, or a function returning a path or ""
+    target: Target
     order: int
     visible: Callable[[object], bool] = lambda user: True
     section: str = "main"  # "main" for staff pages, "tools" for managers' and leaders' tools
 
     @property
     def url(self) -> str:
-        target = self.target() if callable(self.target) else self.target
-        return resolve_url(target) if target else ""
+        return target_url(self.target)
 
 
 _items: dict[str, NavItem] = {}

@@ -4,10 +4,9 @@
 how a requirement on them reads in plain words, and where a person goes to do the thing.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.shortcuts import resolve_url
+from ..navigation import Target, target_url
 
 
 @dataclass(frozen=True)
@@ -16,17 +15,14 @@ class EventKind:
     label: str  # "Read FAQ entries"
     singular: str  # "Read {n} FAQ entry"
     plural: str  # "Read {n} FAQ entries"
-    # Where a person does it: a URL name, a path, or a function returning a path or "" (for
-    # pages whose address editors choose). Empty until a page exists.
-    where: str | Callable[[], str] = ""
+    where: Target = ""  # where a person does it (see `navigation.Target`); "" until a page exists
 
     def describe(self, count: int) -> str:
         return (self.singular if count == 1 else self.plural).format(n=count)
 
     @property
     def url(self) -> str:
-        where = self.where() if callable(self.where) else self.where
-        return resolve_url(where) if where else ""
+        return target_url(self.where)
 
 
 registry: dict[str, EventKind] = {}
