@@ -5,10 +5,9 @@ asked and searches that found nothing. Idempotent: an existing guide is left as 
 import random
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from portal.demo import demo_people
 from portal.models import HomePage, Role
 
 from . import demo_content, search
@@ -79,17 +78,7 @@ def _related_link(entries: dict[str, FAQEntryPage]) -> None:
 
 def _votes_add(entries: dict[str, FAQEntryPage], users: dict, rng: random.Random) -> None:
     """Votes from the demo accounts and synthetic readers; one entry is clearly unhelpful."""
-    readers = list(users.values()) + [
-        get_user_model().objects.get_or_create(
-            username=f"reader{i:02d}",
-            defaults={
-                "email": f"reader{i:02d}@example.com",
-                "is_active": False,
-                "password": make_password(None),
-            },
-        )[0]
-        for i in range(12)  # synthetic readers; inactive, without a password: they cannot sign in
-    ]
+    readers = list(users.values()) + demo_people("reader", 12)
     comments = list(demo_content.VOTE_COMMENTS)
     unhelpful = list(entries.values())[9]
     votes = []

@@ -4,9 +4,9 @@ and no-shows, and coming ones, one of them full with a waitlist. Idempotent."""
 import random
 from datetime import time, timedelta
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
+
+from portal.demo import demo_people
 
 from . import services
 from .models import Booking, Occurrence, Series
@@ -46,17 +46,7 @@ def demo_seed(*, users: dict, rng: random.Random) -> bool:
     if Series.objects.exists():
         return False
     host = users.get("editor")
-    people = list(users.values()) + [
-        get_user_model().objects.get_or_create(
-            username=f"attendee{i:02d}",
-            defaults={
-                "email": f"attendee{i:02d}@example.com",
-                "is_active": False,
-                "password": make_password(None),
-            },
-        )[0]
-        for i in range(10)  # synthetic attendees; inactive, without a password
-    ]
+    people = list(users.values()) + demo_people("attendee", 10)
     now = timezone.now()
     for spec in SERIES:
         series = Series.objects.create(**spec)

@@ -10,6 +10,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
@@ -125,6 +126,22 @@ def _app_seeds():
             module = import_module(f"{config.name}.demo")
             if hasattr(module, "demo_seed"):
                 yield module.demo_seed
+
+
+def demo_people(prefix: str, count: int) -> list:
+    """Synthetic accounts for an app's demo activity (votes, bookings): inactive and without a
+    password, so nobody can sign in as them. Found again, not doubled, on a second run."""
+    return [
+        get_user_model().objects.get_or_create(
+            username=f"{prefix}{i:02d}",
+            defaults={
+                "email": f"{prefix}{i:02d}@example.com",
+                "is_active": False,
+                "password": make_password(None),
+            },
+        )[0]
+        for i in range(count)
+    ]
 
 
 def demo_is_seeded() -> bool:
