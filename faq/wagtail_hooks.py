@@ -4,18 +4,14 @@ The pages themselves (guide, categories, entries) are edited in the page explore
 other, with revisions and the moderation workflow; these screens are what pages cannot show.
 """
 
-from django.urls import path, reverse
+from django.urls import path, reverse_lazy
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu
 
+from portal.admin_menu import PermittedMenuItem, PermittedSubmenuMenuItem
 from portal.permissions import can_edit_content
 
 from . import admin_views
-
-
-class EditorsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_edit_content(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -34,35 +30,33 @@ def register_faq_admin_urls():
     ]
 
 
-faq_menu = Menu(register_hook_name="register_faq_menu_item")
-
-
-@hooks.register("register_faq_menu_item")
-def register_questions_item():
-    return EditorsMenuItem(
-        "Questions from staff", reverse("faq_admin_questions"), icon_name="help", order=100
-    )
-
-
-@hooks.register("register_faq_menu_item")
-def register_gaps_item():
-    return EditorsMenuItem(
-        "Searches with no results", reverse("faq_admin_search_gaps"), icon_name="search", order=200
-    )
-
-
-@hooks.register("register_faq_menu_item")
-def register_helpfulness_item():
-    return EditorsMenuItem(
-        "Helpfulness", reverse("faq_admin_helpfulness"), icon_name="tick", order=300
-    )
-
-
-class FAQMenuItem(SubmenuMenuItem):
-    def is_shown(self, request):
-        return can_edit_content(request.user)
+faq_menu = Menu(
+    items=[
+        PermittedMenuItem(
+            label,
+            reverse_lazy(url_name),
+            allowed=can_edit_content,
+            icon_name=icon,
+            order=order,
+        )
+        for order, (label, url_name, icon) in enumerate(
+            [
+                ("Questions from staff", "faq_admin_questions", "help"),
+                ("Searches with no results", "faq_admin_search_gaps", "search"),
+                ("Helpfulness", "faq_admin_helpfulness", "tick"),
+            ]
+        )
+    ]
+)
 
 
 @hooks.register("register_admin_menu_item")
 def register_faq_menu():
-    return FAQMenuItem("FAQ guide", faq_menu, icon_name="help", name="faq-guide", order=250)
+    return PermittedSubmenuMenuItem(
+        "FAQ guide",
+        faq_menu,
+        allowed=can_edit_content,
+        icon_name="help",
+        name="faq-guide",
+        order=250,
+    )

@@ -6,16 +6,11 @@ The menu item shows only to people who run the programme; the views check again 
 
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from portal.admin_menu import PermittedMenuItem
 from portal.permissions import can_run_programme
 
 from . import views
-
-
-class StaffImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_run_programme(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -32,9 +27,10 @@ def register_staff_import_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_staff_import_menu_item():
-    return StaffImportMenuItem(
+    return PermittedMenuItem(
         "Staff import",
         reverse("portal_staff_import"),
+        allowed=can_run_programme,
         name="staff-import",
         icon_name="group",
         order=900,
