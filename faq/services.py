@@ -14,6 +14,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from portal.navigation import absolute_url
 from portal.people.models import Staff
 from portal.tiers.services import engagement_record
 
@@ -137,7 +138,9 @@ def question_notify(*, question_id: int) -> bool:
     question = Question.objects.select_related("asker", "entry").get(pk=question_id)
     if not question.asker.email:
         return False
-    url = _absolute(question.entry.get_url()) if question.entry_id and question.entry.live else ""
+    url = (
+        absolute_url(question.entry.get_url()) if question.entry_id and question.entry.live else ""
+    )
     send_mail(
         subject=(
             "Your question has an answer"
@@ -155,10 +158,6 @@ def question_notify(*, question_id: int) -> bool:
 
 
 SETTLED = (Question.Status.ANSWERED, Question.Status.CLOSED)
-
-
-def _absolute(url: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url if url.startswith("/") else url
 
 
 def _question_settle(question: Question, **values) -> Question:

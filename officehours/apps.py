@@ -20,4 +20,4 @@ class OfficehoursConfig(AppConfig):
                 where="officehours_sessions",
             )
         )
-        navigation.register(navigation.NavItem("Office hours", "officehours_sessions", order=3))
+        navigation.register(navigation.NavItem("Office hours", "officehours_sessions", order=4))

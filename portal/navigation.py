@@ -8,11 +8,17 @@ the people allowed to use it.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.shortcuts import resolve_url
 
 # Where a link goes: a URL name, a path, or a function returning a path or "" (for pages whose
 # address editors choose, such as the FAQ guide). "" means the page does not exist yet.
 Target = str | Callable[[], str]
+
+
+def absolute_url(url: str) -> str:
+    """A site path as a full address for emails, from BASE_URL; full addresses pass through."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url if url.startswith("/") else url
 
 
 def target_url(target: Target) -> str:

@@ -36,6 +36,10 @@ PUBLIC_URL_NAMES = frozenset(
         # A person's office-hours calendar subscription: calendar apps send no session, so the
         # long random token in the address is the key (revocable; unknown tokens answer 404).
         "officehours_feed",
+        # Anyone shown a training certificate (a customer, a recruiter) can check it is real:
+        # the page shows the name, module and date, nothing else; unknown codes answer 404.
+        "certificate_verify",
+        "certificate_verify_form",
     }
 )
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("my-path/", views.my_path, name="my_path"),
     path("reports/", views.reports, name="reports"),
     path("office-hours/", include("officehours.urls")),
+    path("", include("training.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

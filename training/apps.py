@@ -1,3 +1,5 @@
+"""Tiered training: modules, lessons, the WIIFM video, knowledge checks, certificates."""
+
 from django.apps import AppConfig
 
 
@@ -6,29 +8,57 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training"
 
     def ready(self):
+        from portal import navigation, panels
         from portal.tiers import events
 
-        events.register(
-            events.EventKind(
+        from . import receivers, selectors
+
+        kinds = [
+            (
                 "policy_acknowledged",
-                label="Acknowledge the rules of engagement",
-                singular="Acknowledge the rules of engagement",
-                plural="Acknowledge the rules of engagement",
-            )
-        )
-        events.register(
-            events.EventKind(
+                "Acknowledge the rules of engagement",
+                "Acknowledge the rules of engagement",
+                "Acknowledge the rules of engagement",
+                selectors.policy_url,
+            ),
+            (
                 "wiifm_watched",
-                label="Watch the WIIFM video",
-                singular="Watch the WIIFM video",
-                plural="Watch the WIIFM video {n} times",
-            )
-        )
-        events.register(
-            events.EventKind(
+                "Watch the WIIFM video",
+                "Watch the WIIFM video",
+                "Watch {n} WIIFM videos",
+                selectors.training_index_url,
+            ),
+            (
+                "video_watched",
+                "Watch training videos",
+                "Watch a training video",
+                "Watch {n} training videos",
+                selectors.training_index_url,
+            ),
+            (
+                "quiz_passed",
+                "Pass knowledge checks",
+                "Pass a knowledge check",
+                "Pass {n} knowledge checks",
+                selectors.training_index_url,
+            ),
+            (
                 "training_completed",
-                label="Complete the training module",
-                singular="Complete the training module and its knowledge check",
-                plural="Complete {n} training modules",
+                "Complete the training module",
+                "Complete the training module and its knowledge check",
+                "Complete {n} training modules",
+                selectors.training_index_url,
+            ),
+        ]
+        for code, label, singular, plural, where in kinds:
+            events.register(events.EventKind(code, label, singular, plural, where=where))
+        navigation.register(navigation.NavItem("Training", selectors.training_index_url, order=3))
+        panels.register(
+            panels.Panel(
+                "training",
+                template="training/my_path_training.html",
+                context=selectors.my_path_training,
+                order=5,
             )
         )
+        receivers.connect()

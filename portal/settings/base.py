@@ -200,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "officehours.tasks.occurrences_schedule_all",
         "schedule": crontab(hour=1, minute=15),
     },
+    # Overdue training assignments: one reminder per person and module, whenever this runs.
+    "training-assignment-reminders": {
+        "task": "training.tasks.assignment_reminders_sweep",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # Wagtail ---------------------------------------------------------------------------------------
@@ -219,5 +224,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},  # Wagtail's inline index updates, one line each
+        # WeasyPrint names every refused URL in full; `portal.pdf` logs scheme and host instead.
+        "weasyprint": {"level": "CRITICAL"},
+        "fontTools": {"level": "WARNING"},
     },
 }

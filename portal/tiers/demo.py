@@ -68,7 +68,7 @@ def _history(level: float, rng: random.Random, now: datetime) -> list[tuple[str,
         day -= rng.uniform(0, 2)
     if level < 1:
         return events
-    events.append(("policy_acknowledged", "", at(day)))
+    events.append(("policy_acknowledged", "v1", at(day)))  # the demo rules are version 1
     if level >= 2:
         day -= rng.uniform(1, 10)
         events.append(("wiifm_watched", "", at(day)))

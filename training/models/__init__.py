@@ -1,0 +1,35 @@
+"""Training's pages (content), its videos (files with captions), and people's progress (state)."""
+
+from .pages import (
+    LessonPage,
+    ModuleAssignment,
+    ModulePage,
+    ModulePrerequisite,
+    PolicyPage,
+    TrainingIndexPage,
+)
+from .progress import (
+    AssignmentReminder,
+    Certificate,
+    LessonCompletion,
+    ModuleCompletion,
+    QuizAttempt,
+    VideoProgress,
+)
+from .videos import Video
+
+__all__ = [
+    "AssignmentReminder",
+    "Certificate",
+    "LessonCompletion",
+    "LessonPage",
+    "ModuleAssignment",
+    "ModuleCompletion",
+    "ModulePage",
+    "ModulePrerequisite",
+    "PolicyPage",
+    "QuizAttempt",
+    "TrainingIndexPage",
+    "Video",
+    "VideoProgress",
+]

@@ -1,0 +1,24 @@
+"""Training in the Wagtail admin: the video library, beside Pages and Documents.
+
+Videos are a snippet viewset: upload, captions and title; the duration and transcript are read
+from the files (`Video.clean`). Only people who edit content see it.
+"""
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Video
+
+
+class VideoViewSet(SnippetViewSet):
+    model = Video
+    icon = "media"
+    menu_label = "Training videos"
+    menu_name = "training_videos"
+    menu_order = 310
+    add_to_admin_menu = True
+    list_display = ["title", "length", "captions_language", "uploaded_at"]
+    search_fields = ["title"]
+
+
+register_snippet(VideoViewSet)
