@@ -52,7 +52,8 @@ class ModulePage(Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The tier completing this module counts toward (shown on the certificate).",
+        help_text="The tier this module is the training for: completing it counts toward the "
+        "tier and earns a certificate. Leave empty for an optional module.",
     )
     audiences = ParentalManyToManyField(
         Role,

@@ -2,9 +2,10 @@
 
 A lesson is complete when its videos are watched and its checks passed, and the person marks
 it (a reading-only lesson), or at once when the last video or check is done. A module is
-complete when every live lesson in it is; that records `training_completed` and issues the
-certificate. All of it happens under a lock on the person's row, so two tabs finishing the
-last two lessons at the same moment still complete the module exactly once.
+complete when every live lesson in it is. A module that counts toward a tier is that tier's
+training: completing it records `training_completed` and issues the certificate. All of it
+happens under a lock on the person's row, so two tabs finishing the last two lessons at the
+same moment still complete the module exactly once.
 """
 
 from datetime import datetime
@@ -90,13 +91,15 @@ def _module_complete_if_done(staff: Staff, module: ModulePage, now: datetime) ->
             ModuleCompletion.objects.create(staff=staff, module=module, completed_at=now)
     except IntegrityError:
         return  # completed already: nothing more to record
+    if module.tier_id is None:
+        return  # an optional module: done, but it is no tier's training
     engagement_record(
         staff=staff,
         kind="training_completed",
         subject=str(module.pk),
         source="web",
         occurred_at=now,
-        metadata={"module": module.title},
+        metadata={"module": module.title, "tier": module.tier_id},
         idempotency_key=f"training_completed:{staff.pk}:{module.pk}",
     )
     certificates.certificate_issue(staff=staff, module=module, now=now)
