@@ -81,7 +81,7 @@ def question(prompt="Which?", correct=(0,), choices=("Yes", "No", "Maybe"), mult
         "prompt": prompt,
         "kind": "multiple" if multiple else "single",
         "choices": [{"text": text, "correct": i in correct} for i, text in enumerate(choices)],
-        "explanation": f"Because of {choices[correct[0]]}.",
+        "explanation": f"The answer: {', '.join(choices[i] for i in correct) or 'none'}.",
     }
 
 

@@ -62,9 +62,10 @@ def check_submit(
             raise TrainingError("You have already passed this check.")
         limit = check["attempt_limit"]
         if limit and len(earlier) >= limit:
+            used = "your one attempt" if limit == 1 else f"all {limit} attempts"
             raise TrainingError(
-                f"You have used all {limit} attempts at this check. A community manager can "
-                "help: ask at office hours."
+                f"You have used {used} at this check. A community manager can help: ask at "
+                "office hours."
             )
         if attempt != len(earlier) + 1:
             raise TrainingError(
