@@ -75,3 +75,9 @@ def test_an_upload_that_is_not_a_video_is_refused_in_words(tmp_path):
     with pytest.raises(ValidationError) as refusal:
         f.video_make(title="Fake", path=fake)
     assert "file" in refusal.value.message_dict
+
+
+def test_community_managers_may_manage_videos_and_staff_may_not(community_manager, staff_user):
+    for action in ("add", "change", "delete"):
+        assert community_manager.has_perm(f"training.{action}_video")
+        assert not staff_user.has_perm(f"training.{action}_video")
