@@ -476,6 +476,8 @@ def assignments_overdue(*, today: date) -> list[Overdue]:
 def my_path_training(user) -> dict | None:
     """The *Your training* panel on My path: required modules with their due dates, and where
     to pick up. None when there is no training to show."""
+    if not training_index_url():  # cached: no queries on a portal without training
+        return None
     staff = staff_link_user(user=user)
     index = TrainingIndexPage.objects.live().first()
     if staff is None or index is None:

@@ -67,6 +67,7 @@ def test_allowlist_names_only_urls_that_exist():
     with_arguments = {
         "password_reset_confirm": {"uidb64": "x", "token": "x-y"},
         "officehours_feed": {"token": "x"},
+        "certificate_verify": {"code": "x"},
     }
     for name in PUBLIC_URL_NAMES:
         reverse(name, kwargs=with_arguments.get(name))
