@@ -83,9 +83,13 @@ def _votes_add(entries: dict[str, FAQEntryPage], users: dict, rng: random.Random
     unhelpful = list(entries.values())[9]
     votes = []
     for entry in entries.values():
-        share = 0.3 if entry is unhelpful else rng.uniform(0.65, 0.95)
-        for reader in rng.sample(readers, rng.randint(0, len(readers))):
-            helpful = rng.random() < share
+        if entry is unhelpful:  # 3 of 10 found it helpful: flagged, whatever the dice say
+            voters, verdicts = readers[:10], [True] * 3 + [False] * 7
+        else:
+            voters = rng.sample(readers, rng.randint(0, len(readers)))
+            share = rng.uniform(0.65, 0.95)
+            verdicts = [rng.random() < share for _ in voters]
+        for reader, helpful in zip(voters, verdicts, strict=True):
             comment = ""
             if rng.random() < 0.15:
                 candidates = [text for good, text in comments if good == helpful]

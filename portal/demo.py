@@ -106,8 +106,9 @@ def demo_seed(*, staff: int) -> SeedResult:
     people = demo_org_ensure(users=users, extra_staff=staff, rng=rng)
     history = demo_history_ensure(people=people, rng=rng)
     home_page_filled = _home_page_fill()
-    for app_seed in _app_seeds():
-        app_seed(users=users, rng=rng)
+    for name, app_seed in _app_seeds():
+        # A generator per app, so one app's demo does not shift another's when it changes.
+        app_seed(users=users, rng=random.Random(f"advocacy-portal-demo:{name}"))  # noqa: S311
     return SeedResult(
         accounts_created=accounts_created,
         staff=len(people),
@@ -125,7 +126,7 @@ def _app_seeds():
         if config.name != "portal" and module_has_submodule(config.module, "demo"):
             module = import_module(f"{config.name}.demo")
             if hasattr(module, "demo_seed"):
-                yield module.demo_seed
+                yield config.name, module.demo_seed
 
 
 def demo_people(prefix: str, count: int) -> list:

@@ -21,7 +21,7 @@ def _trained_person():
     user = UserFactory()
     person = StaffFactory(user=user, email=user.email)
     kinds = [("faq_viewed", f"entry-{i}") for i in range(5)] + [
-        ("policy_acknowledged", ""),
+        ("policy_acknowledged", "v1"),  # the demo rules of engagement are version 1
         ("wiifm_watched", ""),
         ("training_completed", ""),
     ]
