@@ -31,6 +31,7 @@ def test_staff_member_signs_in_and_out(portal_page, seeded):
         "Home",
         "My path",
         "FAQ guide",
+        "Training",
         "Office hours",
     ]
     portal_page.screenshot("home")
