@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.core.files import File
+from django.utils import timezone
 
 from portal.models import HomePage
 from portal.people.models import Role, Staff
@@ -186,8 +187,9 @@ def demo_seed(*, users: dict, rng: random.Random) -> bool:
         estimated_minutes=30,
     )
     module.prerequisites = [ModulePrerequisite(required=intro)]
+    assigned_on = timezone.localdate() - timedelta(days=60)  # so some people are overdue
     module.assignments = [
-        ModuleAssignment(role=role, due_days=45)
+        ModuleAssignment(role=role, due_days=45, assigned_on=assigned_on)
         for role in Role.objects.filter(target_tier__order__gte=3)
     ]
     module = _publish(index, module)

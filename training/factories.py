@@ -4,9 +4,11 @@ Plain functions rather than factory_boy classes: pages must be added under a par
 published, which reads more plainly as calls than as factory declarations.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.files import File
+from django.utils import timezone
 
 from portal.models import HomePage
 
@@ -46,12 +48,17 @@ def module_make(
     prerequisites=(),
     assignments=(),
     audiences=(),
+    assigned_days_ago=365,
 ) -> ModulePage:
-    """A published module; `assignments` are (role, due_days) pairs."""
+    """A published module; `assignments` are (role, due_days) pairs, assigned long ago unless
+    `assigned_days_ago` says otherwise."""
     index = index or training_index_make()
     module = ModulePage(title=title, summary=f"All about {title.lower()}.", tier=tier)
     module.prerequisites = [ModulePrerequisite(required=m) for m in prerequisites]
-    module.assignments = [ModuleAssignment(role=r, due_days=d) for r, d in assignments]
+    assigned_on = timezone.localdate() - timedelta(days=assigned_days_ago)
+    module.assignments = [
+        ModuleAssignment(role=r, due_days=d, assigned_on=assigned_on) for r, d in assignments
+    ]
     module.audiences = list(audiences)
     return _publish(index, module)
 

@@ -189,9 +189,10 @@ def _children_of(modules: list[ModulePage]) -> Q:
 
 
 def _due_on(staff: Staff | None, assignment: ModuleAssignment) -> date | None:
+    """`due_days` after the later of the person's start and the day the module was assigned."""
     if staff is None or staff.start_date is None:
         return None
-    return staff.start_date + timedelta(days=assignment.due_days)
+    return max(staff.start_date, assignment.assigned_on) + timedelta(days=assignment.due_days)
 
 
 # Lessons
@@ -456,6 +457,8 @@ def assignments_overdue(*, today: date) -> list[Overdue]:
     found = []
     rules = ModuleAssignment.objects.select_related("module").filter(module__live=True)
     for rule in rules:
+        if rule.assigned_on >= today - timedelta(days=rule.due_days):
+            continue  # assigned too recently for anyone to be late
         people = Staff.objects.filter(
             active=True,
             role_id=rule.role_id,

@@ -189,11 +189,14 @@ def video_file(request, pk: int, kind: str):
     """A training video or its captions, to signed-in people only, with byte ranges so the
     player can seek and resume."""
     video = get_object_or_404(Video, pk=pk)
-    if kind == "video":
-        return ranged_file_response(request, video.file, content_type=video.content_type)
-    if kind == "captions" and video.captions:
-        video.captions.open("rb")
-        return FileResponse(video.captions, content_type="text/vtt; charset=utf-8")
+    try:
+        if kind == "video":
+            return ranged_file_response(request, video.file, content_type=video.content_type)
+        if kind == "captions" and video.captions:
+            video.captions.open("rb")
+            return FileResponse(video.captions, content_type="text/vtt; charset=utf-8")
+    except FileNotFoundError:
+        pass  # the record outlived its file (a restore without media): say so, not 500
     raise Http404("No such file.")
 
 

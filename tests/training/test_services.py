@@ -425,3 +425,13 @@ def test_my_path_shows_what_is_due_and_overdue():
     assert states["Overdue one"].overdue and states["Overdue one"].due_on == today - timedelta(10)
     assert not states["Due one"].overdue
     assert states["Due one"].due_on == today + timedelta(days=40)
+
+
+def test_a_newly_assigned_module_counts_its_days_from_today_for_people_already_here():
+    role = RoleFactory()
+    module = f.module_make(assignments=[(role, 30)], assigned_days_ago=0)
+    today = timezone.localdate()
+    old_hand = StaffFactory(role=role, start_date=today - timedelta(days=900))
+    assert assignment_reminders_send() == 0  # no morning of "overdue" emails
+    state = selectors.modules_state(staff=old_hand, modules=[module])[0]
+    assert state.due_on == today + timedelta(days=30) and not state.overdue

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
@@ -154,9 +155,13 @@ class ModuleAssignment(Orderable):
     due_days = models.PositiveSmallIntegerField(
         "due after (days)",
         default=30,
-        help_text="Days after the person's start date (from the staff directory). People "
-        "without a start date see the module as required, with no due date.",
+        help_text="Days after the person's start date, or after today for people who started "
+        "before the module was assigned. People without a start date see it as required, "
+        "with no due date.",
     )
+    # People who joined before the assignment existed get the same days from this date, so a
+    # newly assigned module is not "overdue since 2019" (nor a morning of reminder emails).
+    assigned_on = models.DateField(default=timezone.localdate, editable=False)
 
     panels = [FieldPanel("role"), FieldPanel("due_days")]
 
