@@ -435,3 +435,16 @@ def test_a_newly_assigned_module_counts_its_days_from_today_for_people_already_h
     assert assignment_reminders_send() == 0  # no morning of "overdue" emails
     state = selectors.modules_state(staff=old_hand, modules=[module])[0]
     assert state.due_on == today + timedelta(days=30) and not state.overdue
+
+
+@pytest.mark.worker
+def test_the_reminder_sweep_in_a_real_worker_sends_each_reminder_once(celery_worker):
+    from training.tasks import assignment_reminders_sweep
+
+    role = RoleFactory()
+    f.module_make(assignments=[(role, 30)])
+    late = StaffFactory(role=role, start_date=timezone.localdate() - timedelta(days=45))
+    assert celery_worker.run(assignment_reminders_sweep) == 1
+    assert celery_worker.run(assignment_reminders_sweep) == 0  # the task ran twice: one email
+    reminder = AssignmentReminder.objects.get()
+    assert reminder.staff == late and reminder.sent_at is not None
