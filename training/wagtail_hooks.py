@@ -4,6 +4,7 @@ Videos are a snippet viewset: upload, captions and title; the duration and trans
 from the files (`Video.clean`). Only people who edit content see it.
 """
 
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -17,7 +18,12 @@ class VideoViewSet(SnippetViewSet):
     menu_name = "training_videos"
     menu_order = 310
     add_to_admin_menu = True
-    list_display = ["title", "length", "captions_language", "uploaded_at"]
+    list_display = [
+        "title",
+        Column("length", label="Length"),
+        Column("captions_state", label="Captions"),
+        Column("uploaded_at", label="Uploaded"),
+    ]
     search_fields = ["title"]
 
 

@@ -10,6 +10,7 @@ violations fail the check.
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -128,6 +129,29 @@ class PortalPage:
     def screenshot(self, name: str):
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+@pytest.fixture(autouse=True)
+def server_lock(live_server):
+    """The live server runs one request at a time; tests hold the lock for their own queries.
+
+    The SQLite test database lives in memory, so every server thread shares the test's one
+    connection. A playing video keeps range requests going while the player posts its progress,
+    and Wagtail's editor pings its editing session every few seconds; two queries at once on
+    that connection fail ("cannot open savepoint", "database table is locked"). Responses are
+    still streamed outside the lock: sending a video's bytes touches no database.
+    """
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    lock = threading.Lock()
+
+    def one_at_a_time(environ, start_response):
+        with lock:
+            return app(environ, start_response)
+
+    httpd.set_app(one_at_a_time)
+    yield lock
+    httpd.set_app(app)
 
 
 @pytest.fixture

@@ -50,9 +50,15 @@ class Video(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["title"]
+        verbose_name = "training video"
 
     def __str__(self):
         return f"{self.title} ({self.length})" if self.duration else self.title
+
+    @property
+    def captions_state(self) -> str:
+        """For the video library: missing captions are what stops a page from publishing."""
+        return f"Yes ({self.captions_language})" if self.captions else "Missing"
 
     @property
     def length(self) -> str:

@@ -42,6 +42,7 @@
     var status = document.getElementById(video.dataset.status);
     var watched = status && status.classList.contains("lesson-video__status--done");
     var lastSent = "";
+    var retries = 0;
     var timer = null;
 
     function say(text, done) {
@@ -64,9 +65,11 @@
         body: body,
       })
         .then(function (response) {
+          if (response.status >= 500) throw new Error("server " + response.status);
           return response.json().then(function (data) { return { ok: response.ok, data: data }; });
         })
         .then(function (result) {
+          retries = 0;
           if (!result.ok) {
             say(result.data.error || "Your progress could not be saved just now.");
             return;
@@ -80,7 +83,15 @@
                 "90 % of it; skipping ahead does not count.");
           }
         })
-        .catch(function () { lastSent = ""; });  // offline: the next report carries it all
+        .catch(function () {
+          // Offline or a server hiccup: the ranges are cumulative, so sending them again later
+          // loses nothing. Retry soon, or the last report of a finished video would be lost.
+          lastSent = "";
+          if (retries < 5) {
+            retries += 1;
+            setTimeout(function () { report(announce); }, 2000 * retries);
+          }
+        });
     }
 
     video.addEventListener("loadedmetadata", function () {
