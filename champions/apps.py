@@ -18,6 +18,14 @@ class ChampionsConfig(AppConfig):
         )
         events.register(
             events.EventKind(
+                "community_liked",
+                label="Like posts in the community",
+                singular="Like a post in the community",
+                plural="Like {n} posts in the community",
+            )
+        )
+        events.register(
+            events.EventKind(
                 "champion_joined",
                 label="Join the champion programme",
                 singular="Join the champion programme",
