@@ -1,0 +1,128 @@
+"""The programme lifecycle: candidate -> invited -> active -> alumni, and the other ways out.
+
+A community manager invites, defers or dismisses a candidate (with a reason, kept with the
+score breakdown the decision was made on). The invited person accepts or declines. Accepting
+records `champion_joined`, which is what the Champion tier asks for. Each move is a conditional
+update from the states it may leave, so two managers deciding at once cannot both win.
+"""
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portal.navigation import absolute_url
+from portal.people.models import Staff
+from portal.tiers.services import engagement_record
+
+from .. import scoring
+from ..models import Champion, ScoreSettings
+
+S = Champion.Status
+MOVES = {  # decision -> (states it may leave, state it leaves in)
+    "invite": ((S.CANDIDATE, S.DEFERRED), S.INVITED),
+    "defer": ((S.CANDIDATE,), S.DEFERRED),
+    "dismiss": ((S.CANDIDATE, S.DEFERRED), S.DISMISSED),
+    "accept": ((S.INVITED,), S.ACTIVE),
+    "decline": ((S.INVITED,), S.DECLINED),
+    "retire": ((S.ACTIVE,), S.ALUMNI),
+}
+
+
+class ProgrammeError(Exception):
+    """A move the programme does not allow, in words."""
+
+
+def champion_decide(*, staff: Staff, decision: str, by, reason: str = "") -> Champion:
+    """A community manager's decision on a candidate: invite, defer, dismiss or retire."""
+    if decision not in ("invite", "defer", "dismiss", "retire"):
+        raise ProgrammeError("Choose invite, defer, dismiss or retire.")
+    reason = reason.strip()
+    if decision in ("defer", "dismiss") and not reason:
+        raise ProgrammeError("Give a reason: it is kept with the decision.")
+    settings = ScoreSettings.current()
+    signals = scoring.signals_frame(staff_ids=[staff.pk])
+    row = signals.loc[staff.pk] if staff.pk in signals.index else None
+    snapshot = (
+        {t["signal"]: t["points"] for t in scoring.breakdown(row, settings)}
+        if row is not None
+        else {}
+    )
+    champion = _move(
+        staff,
+        decision,
+        by=by,
+        reason=reason,
+        score=sum(snapshot.values()),
+        breakdown=snapshot,
+    )
+    if decision == "invite":
+        transaction.on_commit(lambda: _invitation_send(champion.pk))
+    return champion
+
+
+def champion_respond(*, staff: Staff, accept: bool) -> Champion:
+    """The invited person's answer. Accepting makes them an active champion."""
+    champion = _move(staff, "accept" if accept else "decline", by=None)
+    if accept:
+        engagement_record(
+            staff=staff,
+            kind="champion_joined",
+            source="web",
+            occurred_at=champion.active_since,
+            idempotency_key=f"champion_joined:{staff.pk}:{champion.active_since:%Y%m%d%H%M%S}",
+        )
+    return champion
+
+
+def champion_profile_update(*, staff: Staff, public: bool, focus_areas: str, bio: str) -> Champion:
+    champion = Champion.objects.filter(staff=staff, status=S.ACTIVE).first()
+    if champion is None:
+        raise ProgrammeError("Only active champions have a profile.")
+    champion.public_profile = public
+    champion.focus_areas = focus_areas.strip()[:200]
+    champion.bio = bio.strip()[:500]
+    champion.save(update_fields=["public_profile", "focus_areas", "bio", "updated_at"])
+    return champion
+
+
+def _move(staff: Staff, decision: str, *, by, reason: str = "", **snapshot) -> Champion:
+    sources, target = MOVES[decision]
+    now = timezone.now()
+    stamps = {
+        S.INVITED: {"invited_at": now},
+        S.ACTIVE: {"active_since": now},
+        S.DECLINED: {"ended_at": now},
+        S.DISMISSED: {"ended_at": now},
+        S.ALUMNI: {"ended_at": now},
+    }.get(target, {})
+    with transaction.atomic():
+        Champion.objects.get_or_create(staff=staff)
+        changes = {"status": target, "updated_at": now, **stamps}
+        if by is not None:
+            changes.update(decided_by=by, reason=reason, **snapshot)
+        moved = Champion.objects.filter(staff=staff, status__in=sources).update(**changes)
+        champion = Champion.objects.get(staff=staff)
+        if not moved:  # raised inside: a row made just now for the check is rolled back
+            raise ProgrammeError(
+                f"{staff.display_name} is {champion.get_status_display().lower()}: "
+                f"that cannot be changed by “{decision}”."
+            )
+    return champion
+
+
+def _invitation_send(champion_id: int) -> None:
+    champion = Champion.objects.select_related("staff").get(pk=champion_id)
+    if not champion.staff.email:
+        return
+    from django.urls import reverse
+
+    send_mail(
+        subject="You are invited to be a community champion",
+        message=render_to_string(
+            "champions/email/invitation.txt",
+            {"champion": champion, "url": absolute_url(reverse("champions_me"))},
+        ),
+        from_email=None,
+        recipient_list=[champion.staff.email],
+    )
