@@ -6,7 +6,19 @@ class ChampionsConfig(AppConfig):
     verbose_name = "Champions"
 
     def ready(self):
+        from portal import navigation, permissions
         from portal.tiers import events
+
+        navigation.register(navigation.NavItem("Champions", "champions_directory", order=5))
+        navigation.register(
+            navigation.NavItem(
+                "Champion review",
+                "champions_review",
+                order=12,
+                visible=permissions.can_run_programme,
+                section="tools",
+            )
+        )
 
         events.register(
             events.EventKind(
@@ -30,5 +42,6 @@ class ChampionsConfig(AppConfig):
                 label="Join the champion programme",
                 singular="Join the champion programme",
                 plural="Join the champion programme",
+                where="champions_directory",
             )
         )

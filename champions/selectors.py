@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from portal.people.models import Department, Location, Staff
+from portal.tiers import events
 from portal.tiers.models import EngagementEvent
 
 from . import scoring
@@ -178,6 +179,7 @@ def champion_report(*, now: datetime | None = None) -> dict:
         .values_list("kind")
         .annotate(n=Count("pk"))
     )
+    rows = coverage(now=now)
     return {
         "now": now,
         "month_start": month_start,
@@ -188,6 +190,10 @@ def champion_report(*, now: datetime | None = None) -> dict:
         ),
         "pipeline": [(label, pipeline.get(value, 0)) for value, label in S.choices],
         "nominations": Nomination.objects.count(),
-        "coverage": coverage(now=now),
-        "activity": sorted(activity.items(), key=lambda kv: -kv[1]),
+        "coverage": rows,
+        "gaps": [row for row in rows if row.gap],
+        "activity": [
+            (events.registry[kind].label if kind in events.registry else kind, n)
+            for kind, n in sorted(activity.items(), key=lambda kv: -kv[1])
+        ],
     }

@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("office-hours/", include("officehours.urls")),
     path("", include("training.urls")),
+    path("champions/", include("champions.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -1,0 +1,248 @@
+"""The champion programme as people use it: the directory, nominating, answering an invitation,
+a champion's profile; and, for community managers, the review queue; for leaders too, coverage
+and the champion report (HTML and PDF).
+
+Each view parses the request, calls one service or selector, renders. htmx requests get a named
+partial of the same template; every form also works as a plain post and redirect.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.pdf import pdf_from_template
+from portal.people.models import Department, Location, Staff
+from portal.people.services import staff_link_user
+from portal.permissions import can_run_programme, can_view_reports, require
+
+from . import selectors
+from .models import Champion, Nomination
+from .services.nominations import NominationError, nomination_create, nomination_endorse
+from .services.programme import (
+    ProgrammeError,
+    champion_decide,
+    champion_profile_update,
+    champion_respond,
+)
+
+NOT_IN_DIRECTORY = (
+    "Your account is not in the staff directory yet. Ask a community manager to add you."
+)
+
+
+def _staff(request) -> Staff | None:
+    if not hasattr(request, "_champions_staff"):
+        request._champions_staff = staff_link_user(user=request.user)
+    return request._champions_staff
+
+
+def _reports_or_programme(user) -> bool:
+    return can_view_reports(user) or can_run_programme(user)
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+@require_GET
+def directory(request):
+    """Find the champions for a department, a location or a focus area."""
+    me = _staff(request)
+    chosen = {
+        "department": _int(request.GET.get("department"))
+        if "department" in request.GET
+        else (me.department_id if me else None),
+        "location": _int(request.GET.get("location")),
+        "focus": request.GET.get("focus", "").strip()[:60],
+    }
+    found = selectors.directory(
+        department_id=chosen["department"],
+        location_id=chosen["location"],
+        focus=chosen["focus"],
+    )
+    template = "champions/directory.html#results" if request.htmx else "champions/directory.html"
+    response = TemplateResponse(
+        request,
+        template,
+        {
+            **found,
+            "chosen": chosen,
+            "departments": Department.objects.order_by("name"),
+            "locations": Location.objects.order_by("name"),
+            "me": me,
+        },
+    )
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def nominate(request):
+    me = _staff(request)
+    values = {"search": request.POST.get("search", ""), "reason": request.POST.get("reason", "")}
+    error, status = "", 200
+    if request.method == "POST":
+        # A colleague picked from the matches, or an email typed in full (without JavaScript).
+        nominee = _person(request.POST.get("nominee") or values["search"])
+        if me is None:
+            error = NOT_IN_DIRECTORY
+        elif nominee is None:
+            error = "Choose a colleague from the list, or type their work email exactly."
+        else:
+            try:
+                nomination_create(nominator=me, nominee=nominee, reason=values["reason"])
+            except NominationError as refusal:
+                error = str(refusal)
+            else:
+                who = "yourself" if nominee.pk == me.pk else nominee.display_name
+                messages.success(request, f"Thank you: you nominated {who}.")
+                return redirect("champions_directory")
+        status = 400
+    return TemplateResponse(
+        request, "champions/nominate.html", {"values": values, "error": error}, status=status
+    )
+
+
+def _person(text: str) -> Staff | None:
+    text = text.strip()
+    if not text:
+        return None
+    people = Staff.objects.filter(active=True)
+    if text.isdigit():
+        return people.filter(pk=int(text)).first()
+    return people.filter(email__iexact=text).first()
+
+
+@require_GET
+def people_search(request):
+    """Colleagues matching what was typed, for the nomination form (htmx)."""
+    query = request.GET.get("search", "").strip()[:60]
+    people = []
+    if len(query) >= 2:
+        people = list(
+            Staff.objects.filter(active=True)
+            .filter(Q(display_name__icontains=query) | Q(email__istartswith=query))
+            .select_related("department")
+            .order_by("display_name")[:8]
+        )
+    return TemplateResponse(
+        request, "champions/nominate.html#matches", {"people": people, "query": query}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def me(request):
+    """Your invitation, your profile, and (for managers) nominations of people you manage."""
+    staff = _staff(request)
+    if staff is None:
+        return TemplateResponse(request, "champions/me.html", {"not_in_directory": True})
+    champion = Champion.objects.filter(staff=staff).first()
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") in ("accept", "decline"):
+                champion = champion_respond(staff=staff, accept=request.POST["action"] == "accept")
+                messages.success(
+                    request,
+                    "Welcome to the champions!"
+                    if champion.status == Champion.Status.ACTIVE
+                    else "Thank you for letting us know.",
+                )
+            elif request.POST.get("action") == "profile":
+                champion_profile_update(
+                    staff=staff,
+                    public=request.POST.get("public") == "on",
+                    focus_areas=request.POST.get("focus_areas", ""),
+                    bio=request.POST.get("bio", ""),
+                )
+                messages.success(request, "Your profile is saved.")
+        except ProgrammeError as refusal:
+            messages.error(request, str(refusal))
+        return redirect("champions_me")
+    reports_nominated = list(
+        Nomination.objects.filter(nominee__manager=staff, nominee__active=True)
+        .select_related("nominee", "endorsed_by")
+        .prefetch_related("reasons__nominator")
+    )
+    return TemplateResponse(
+        request,
+        "champions/me.html",
+        {"champion": champion, "staff": staff, "reports_nominated": reports_nominated},
+    )
+
+
+@require_POST
+def endorse(request, pk: int):
+    staff = _staff(request)
+    nomination = get_object_or_404(Nomination, pk=pk)
+    allowed = can_run_programme(request.user)
+    if staff is None or not (allowed or nomination.nominee.manager_id == staff.pk):
+        raise Http404("No nomination of yours to endorse.")
+    try:
+        nomination_endorse(nomination=nomination, endorser=staff, allowed=allowed)
+        messages.success(request, f"You endorsed {nomination.nominee.display_name}.")
+    except NominationError as refusal:
+        messages.error(request, str(refusal))
+    return redirect(request.POST.get("next") or "champions_me")
+
+
+@require_GET
+@require(can_run_programme)
+def review(request):
+    return TemplateResponse(
+        request, "champions/review.html", {"candidates": selectors.champion_candidates()}
+    )
+
+
+@require_POST
+@require(can_run_programme)
+def decide(request, staff_id: int):
+    staff = get_object_or_404(Staff, pk=staff_id)
+    try:
+        champion_decide(
+            staff=staff,
+            decision=request.POST.get("decision", ""),
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except ProgrammeError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Saved your decision on {staff.display_name}.")
+    return redirect("champions_review")
+
+
+@require_GET
+@require(_reports_or_programme)
+def coverage(request):
+    by = "location" if request.GET.get("by") == "location" else "department"
+    return TemplateResponse(
+        request,
+        "champions/coverage.html",
+        {
+            "rows": selectors.coverage(by=by),
+            "by": by,
+            "show_names": can_run_programme(request.user),
+        },
+    )
+
+
+@require_GET
+@require(_reports_or_programme)
+def report(request, fmt: str = "html"):
+    context = {
+        "report": selectors.champion_report(),
+        "show_names": can_run_programme(request.user),
+        "portal_name": settings.PORTAL_NAME,
+    }
+    if fmt == "pdf":
+        pdf = pdf_from_template(template_name="champions/pdf/report.html", context=context)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="champion-report-{stamp}.pdf"'
+        return response
+    return TemplateResponse(request, "champions/report.html", context)
