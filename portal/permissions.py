@@ -40,6 +40,9 @@ PUBLIC_URL_NAMES = frozenset(
         # the page shows the name, module and date, nothing else; unknown codes answer 404.
         "certificate_verify",
         "certificate_verify_form",
+        # Discourse posts community activity here: it sends no session, so the HMAC signature of
+        # the body under a shared secret is the key (unsigned or wrongly signed: 401/403).
+        "discourse_webhook",
     }
 )
 

@@ -9,6 +9,7 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("webhooks/", include("champions.webhook_urls")),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path(
         "accounts/password_reset/",

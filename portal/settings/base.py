@@ -214,6 +214,11 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from inside a company network
 
+# Community ------------------------------------------------------------------------------------
+# Secrets the Discourse webhook is signed with, comma-separated: two while one is rotated out.
+# None: /webhooks/discourse/ answers 503.
+DISCOURSE_WEBHOOK_SECRETS = [s for s in env("DISCOURSE_WEBHOOK_SECRETS", "").split(",") if s]
+
 # Logging: one line per event, no personal data in messages. ------------------------------------
 LOGGING = {
     "version": 1,

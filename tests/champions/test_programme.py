@@ -136,3 +136,16 @@ def test_nominating_through_the_form_and_a_managers_endorsement(client):
     client.post(reverse("champions_endorse", args=[nomination.pk]))
     nomination.refresh_from_db()
     assert nomination.endorsed_by == manager
+
+
+def test_community_managers_tune_the_score_in_the_admin(client, community_manager, staff_user):
+    from champions.models import ScoreSettings
+
+    settings = ScoreSettings.current()
+    url = reverse("wagtailsnippets_champions_scoresettings:edit", args=[settings.pk])
+    client.force_login(community_manager)
+    assert client.get(url).status_code == 200
+    assert community_manager.has_perm("champions.change_scoresettings")
+    assert not community_manager.has_perm("champions.add_scoresettings")
+    client.force_login(staff_user)
+    assert client.get(url).status_code in (302, 403)

@@ -39,17 +39,18 @@ def test_signed_in_person_opening_sign_in_goes_home(client, staff_user):
     [
         ("staff", []),
         ("leader", ["Reports"]),
-        ("community manager", ["Reports", "Manage content"]),
+        ("community manager", ["Reports", "Champion review", "Manage content"]),
     ],
 )
 def test_navigation_shows_each_role_its_tools(client, role_users, role, expected):
     client.force_login(role_users[role])
     response = client.get("/")
-    # the FAQ guide joins the menu once there is a guide (none here)
+    # the FAQ guide and training join the menu once they have pages (none here)
     assert [item["label"] for item in response.context["nav_main"]] == [
         "Home",
         "My path",
         "Office hours",
+        "Champions",
     ]
     assert [item["label"] for item in response.context["nav_tools"]] == expected
 

@@ -1,0 +1,1 @@
+"""Writes for the champion programme: intake, nominations, the programme lifecycle."""
