@@ -56,8 +56,12 @@ def champion_candidates(*, now: datetime | None = None, limit: int = 100) -> lis
     return _candidates(top.index, signals, points, settings)
 
 
-def _candidates(ids, signals, points, settings) -> list[Candidate]:
-    people = Staff.objects.select_related("department", "role", "location").in_bulk(list(ids))
+def _people(ids) -> dict[int, Staff]:
+    return Staff.objects.select_related("department", "role", "location").in_bulk(list(ids))
+
+
+def _candidates(ids, signals, points, settings, people=None) -> list[Candidate]:
+    people = people if people is not None else _people(ids)
     return [
         Candidate(
             staff=people[i],
@@ -122,20 +126,22 @@ def coverage(*, by: str = "department", now: datetime | None = None) -> list[Cov
     signals, points = _scored(now, settings)
     people["champion"] = people.index.isin(list(active))
     people["score"] = points["score"].reindex(people.index).fillna(0)
-    rows = []
+    teams = []
     for team, group in people.groupby("team", dropna=True):
-        count = len(group)
         best = group[~group.index.isin(list(taken)) & (group["score"] > 0)]
         best = best.sort_values("score", ascending=False, kind="stable").head(3)
-        rows.append(
-            CoverageRow(
-                name=names.get(team, "?"),
-                staff=count,
-                champions=int(group["champion"].sum()),
-                target=max(1, math.ceil(count / settings.staff_per_champion)),
-                best=_candidates(best.index, signals, points, settings),
-            )
+        teams.append((team, group, best.index))
+    named = _people(i for _, _, best in teams for i in best)  # one query for every team
+    rows = [
+        CoverageRow(
+            name=names.get(team, "?"),
+            staff=len(group),
+            champions=int(group["champion"].sum()),
+            target=max(1, math.ceil(len(group) / settings.staff_per_champion)),
+            best=_candidates(best, signals, points, settings, named),
         )
+        for team, group, best in teams
+    ]
     rows.sort(key=lambda r: (not r.none, -r.gap, r.name))
     return rows
 

@@ -21,7 +21,7 @@ from portal.people.services import staff_link_user
 from portal.permissions import can_run_programme, can_view_reports, require
 
 from . import selectors
-from .models import Champion, Nomination
+from .models import Champion, Nomination, ScoreSettings
 from .services.nominations import NominationError, nomination_create, nomination_endorse
 from .services.programme import (
     ProgrammeError,
@@ -226,6 +226,7 @@ def coverage(request):
         {
             "rows": selectors.coverage(by=by),
             "by": by,
+            "per": ScoreSettings.current().staff_per_champion,
             "show_names": can_run_programme(request.user),
         },
     )

@@ -217,7 +217,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from inside a company netwo
 # Community ------------------------------------------------------------------------------------
 # Secrets the Discourse webhook is signed with, comma-separated: two while one is rotated out.
 # None: /webhooks/discourse/ answers 503.
-DISCOURSE_WEBHOOK_SECRETS = [s for s in env("DISCOURSE_WEBHOOK_SECRETS", "").split(",") if s]
+DISCOURSE_WEBHOOK_SECRETS = [
+    s.strip() for s in env("DISCOURSE_WEBHOOK_SECRETS", "").split(",") if s.strip()
+]
 
 # Logging: one line per event, no personal data in messages. ------------------------------------
 LOGGING = {

@@ -1,0 +1,53 @@
+"""Champion pages make a fixed number of queries, whatever the size of the organisation."""
+
+import pytest
+from django.urls import reverse
+
+from champions.models import Champion, ScoreSettings
+from champions.services.nominations import nomination_create
+from portal.factories import DepartmentFactory, LocationFactory, StaffFactory
+from portal.tiers.services import engagement_record
+
+pytestmark = pytest.mark.django_db
+
+
+def _organisation(size: int):
+    for d in range(size):
+        department, location = DepartmentFactory(), LocationFactory()
+        people = [StaffFactory(department=department, location=location) for _ in range(3)]
+        for i, person in enumerate(people):
+            for n in range(i + 1):
+                engagement_record(
+                    staff=person,
+                    kind="community_contributed",
+                    subject="reply",
+                    source="test",
+                    idempotency_key=f"v:{person.pk}:{n}",
+                )
+        nomination_create(nominator=people[0], nominee=people[2], reason="Helpful.")
+        Champion.objects.create(staff=people[1], status="active", public_profile=True)
+    settings = ScoreSettings.current()
+    settings.threshold = 0.5
+    settings.save()
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_champion_pages_do_not_grow_with_the_organisation(
+    client, community_manager, size, django_assert_num_queries
+):
+    _organisation(size)
+    client.force_login(community_manager)
+    client.get(reverse("champions_directory"))  # the menu's cached lookups
+    pins = {
+        # session, user, staff, the menu's permission checks, then the page's own: the
+        # directory 2 (champions, the unlisted count) plus its filters; the queue, coverage and
+        # report each one scoring pass (events, tiers, hosted sessions, nominations) and one
+        # query for every person they name
+        reverse("champions_directory") + "?department=": 12,
+        reverse("champions_review"): 15,
+        reverse("champions_coverage"): 19,
+        reverse("champions_report"): 22,
+    }
+    for url, queries in pins.items():
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200, url
