@@ -144,11 +144,11 @@ def _parse(data: bytes) -> tuple[list[Activity] | None, Problems, int]:
     """Activities from the good rows, the problems of each line, and how many rows there were."""
     problems: Problems = defaultdict(list)
     try:
-        text = reading._decode(data)
-    except reading._Unreadable as error:
+        text = reading.decode(data)
+    except reading.Unreadable as error:
         problems[error.line].append(error.message)
         return None, problems, 0
-    records = reading._records(text, reading._delimiter(text))
+    records = reading.records_split(text, reading.delimiter_guess(text))
     header = next(records, None)
     if header is None:
         problems[1].append("The file is empty: expected a header row, then one row per activity.")
@@ -186,7 +186,7 @@ def _columns(cells: list[str], line: int, problems: Problems) -> dict[str, int] 
     positions: dict[str, int] = {}
     reasons = []
     for index, cell in enumerate(cells):
-        key = reading._column_key(cell)
+        key = reading.column_key(cell)
         if key in COLUMNS:
             if key in positions:
                 reasons.append(f"The header has the column {key} twice.")
@@ -221,7 +221,7 @@ def _row(
             "contains the delimiter must be in double quotes"
         )
     values = {
-        column: reading._clean(cells[index]) if index < len(cells) else ""
+        column: reading.cell_clean(cells[index]) if index < len(cells) else ""
         for column, index in columns.items()
     }
     for column in REQUIRED:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import pandas as pd
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from portal.people.models import Department, Location, Staff
@@ -179,9 +179,13 @@ def champion_report(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     pipeline = dict(Champion.objects.values_list("status").annotate(n=Count("pk")))
-    active_ids = Champion.objects.filter(status=S.ACTIVE).values("staff_id")
+    # What they did as champions: this month, and not before they joined.
     activity = dict(
-        EngagementEvent.objects.filter(staff_id__in=active_ids, occurred_at__gte=month_start)
+        EngagementEvent.objects.filter(
+            Q(occurred_at__gte=month_start),
+            Q(occurred_at__gte=F("staff__champion__active_since")),
+            staff__champion__status=S.ACTIVE,
+        )
         .values_list("kind")
         .annotate(n=Count("pk"))
     )
@@ -194,7 +198,8 @@ def champion_report(*, now: datetime | None = None) -> dict:
             .select_related("staff__department", "staff__location")
             .order_by("staff__department__name", "staff__display_name")
         ),
-        "pipeline": [(label, pipeline.get(value, 0)) for value, label in S.choices],
+        # Candidates are computed, not stored (the review queue); the rest are decisions.
+        "pipeline": [(label, pipeline.get(v, 0)) for v, label in S.choices if v != S.CANDIDATE],
         "nominations": Nomination.objects.count(),
         "coverage": rows,
         "gaps": [row for row in rows if row.gap],

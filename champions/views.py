@@ -85,7 +85,7 @@ def directory(request):
 def nominate(request):
     me = _staff(request)
     values = {"search": request.POST.get("search", ""), "reason": request.POST.get("reason", "")}
-    error, status = "", 200
+    error, status, kept = "", 200, []
     if request.method == "POST":
         # A colleague picked from the matches, or an email typed in full (without JavaScript).
         nominee = _person(request.POST.get("nominee") or values["search"])
@@ -94,6 +94,7 @@ def nominate(request):
         elif nominee is None:
             error = "Choose a colleague from the list, or type their work email exactly."
         else:
+            kept = [nominee]  # shown again, ticked, if the nomination is refused
             try:
                 nomination_create(nominator=me, nominee=nominee, reason=values["reason"])
             except NominationError as refusal:
@@ -104,7 +105,10 @@ def nominate(request):
                 return redirect("champions_directory")
         status = 400
     return TemplateResponse(
-        request, "champions/nominate.html", {"values": values, "error": error}, status=status
+        request,
+        "champions/nominate.html",
+        {"values": values, "error": error, "people": kept, "chosen": kept[0].pk if kept else None},
+        status=status,
     )
 
 

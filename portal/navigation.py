@@ -47,15 +47,19 @@ def register(item: NavItem) -> None:
     _items[item.label] = item
 
 
-def items_for(user, path: str, section: str) -> list[dict]:
-    """Visible items of one section, in order, each marked current when the path is inside it."""
-    result = []
-    for item in sorted(_items.values(), key=lambda i: i.order):
-        if item.section != section or not item.visible(user):
-            continue
-        url = item.url
-        if not url:  # a page that does not exist yet
-            continue
-        current = path == url if url == "/" else path.startswith(url)
-        result.append({"label": item.label, "url": url, "current": current})
-    return result
+def menu_for(user, path: str) -> dict[str, list[dict]]:
+    """Each section's visible items, in order. One item is current: the one whose address is
+    the longest start of `path` ("Champion review" on /champions/review/, not "Champions")."""
+    visible = [
+        (item, url)
+        for item in sorted(_items.values(), key=lambda i: i.order)
+        if item.visible(user) and (url := item.url)  # "" when its page does not exist yet
+    ]
+    inside = [url for _, url in visible if (path == url if url == "/" else path.startswith(url))]
+    current = max(inside, key=len, default=None)
+    menu: dict[str, list[dict]] = {"main": [], "tools": []}
+    for item, url in visible:
+        menu.setdefault(item.section, []).append(
+            {"label": item.label, "url": url, "current": url == current}
+        )
+    return menu

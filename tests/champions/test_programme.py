@@ -149,3 +149,27 @@ def test_community_managers_tune_the_score_in_the_admin(client, community_manage
     assert not community_manager.has_perm("champions.add_scoresettings")
     client.force_login(staff_user)
     assert client.get(url).status_code in (302, 403)
+
+
+def test_the_report_counts_what_champions_did_after_joining(client, person, community_manager):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from champions import selectors
+    from portal.tiers.services import engagement_record
+
+    now = timezone.localtime().replace(day=15, hour=12)  # mid-month, whatever today is
+    Champion.objects.create(staff=person, status="active", active_since=now - timedelta(days=5))
+    for n, days_ago in enumerate([10, 3]):  # the 5th, before joining; the 12th, after
+        engagement_record(
+            staff=person,
+            kind="community_contributed",
+            subject="reply",
+            source="test",
+            occurred_at=now - timedelta(days=days_ago),
+            idempotency_key=f"r:{n}",
+        )
+    report = selectors.champion_report(now=now)
+    assert report["activity"] == [("Contribute to the community", 1)]
+    assert "Candidate" not in [label for label, _ in report["pipeline"]]

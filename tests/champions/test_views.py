@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _organisation(size: int):
-    for d in range(size):
+    for _ in range(size):
         department, location = DepartmentFactory(), LocationFactory()
         people = [StaffFactory(department=department, location=location) for _ in range(3)]
         for i, person in enumerate(people):

@@ -67,3 +67,10 @@ def test_navigation_marks_the_current_page(client, leader_user):
     assert "Reports" in current
     assert marked == ["Reports"]
     assert b'aria-current="page">Reports' in response.content
+
+
+def test_only_the_closest_menu_item_is_current(client, community_manager):
+    client.force_login(community_manager)
+    response = client.get("/champions/review/")
+    items = response.context["nav_main"] + response.context["nav_tools"]
+    assert [i["label"] for i in items if i["current"]] == ["Champion review"]

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 MEDIA = Path(__file__).parent / "media"
 
 
-def _clean(body, *, draft=False):
+def cell_clean(body, *, draft=False):
     stream = LessonStreamBlock()
     value = stream.to_python([{"type": kind, "value": _raw(v)} for kind, v in body])
     return stream.clean_deferred(value) if draft else stream.clean(value)
@@ -24,7 +24,7 @@ def _raw(value):
 
 def _errors(body) -> str:
     with pytest.raises(ValidationError) as refusal:
-        _clean(body)
+        cell_clean(body)
     return str(refusal.value.as_json_data())
 
 
@@ -39,10 +39,10 @@ def test_a_wiifm_video_over_seven_minutes_is_refused_on_publish_but_not_in_a_dra
     assert "“Too long” lasts 7:30; a WIIFM video may last at most 7:00" in _errors(
         [f.wiifm_block(long)]
     )
-    _clean([f.wiifm_block(long)], draft=True)  # an editor may save work in progress
+    cell_clean([f.wiifm_block(long)], draft=True)  # an editor may save work in progress
     exact = f.video_make(title="Seven", path=MEDIA / "exactly_7m.webm")
-    _clean([f.wiifm_block(exact)])
-    _clean([f.session_block(long)])  # a recorded session may be long
+    cell_clean([f.wiifm_block(exact)])
+    cell_clean([f.session_block(long)])  # a recorded session may be long
 
 
 def test_a_video_without_captions_is_refused_on_publish():
@@ -50,7 +50,7 @@ def test_a_video_without_captions_is_refused_on_publish():
     assert bare.transcript == []
     for block in (f.wiifm_block(bare), f.session_block(bare)):
         assert "“No captions” has no captions" in _errors([block])
-        _clean([block], draft=True)
+        cell_clean([block], draft=True)
 
 
 def test_chapters_must_be_times_in_order_inside_the_video():
@@ -58,7 +58,7 @@ def test_chapters_must_be_times_in_order_inside_the_video():
     assert "12:30 or 1:02:03" in _errors([f.session_block(video, [("soon", "Intro")])])
     assert "in time order" in _errors([f.session_block(video, [("1:00", "B"), ("0:30", "A")])])
     assert "after the video ends" in _errors([f.session_block(video, [("4:00", "Late")])])
-    _clean([f.session_block(video, [("0:00", "Intro"), ("0:54", "Rules")])])
+    cell_clean([f.session_block(video, [("0:00", "Intro"), ("0:54", "Rules")])])
 
 
 def test_a_question_needs_a_right_answer_and_one_answer_questions_exactly_one():
@@ -66,7 +66,7 @@ def test_a_question_needs_a_right_answer_and_one_answer_questions_exactly_one():
     two_right = f.question("Q?", correct=(0, 1))
     assert "at least one choice as correct" in _errors([f.check_block(questions=[none_right])])
     assert "exactly one correct" in _errors([f.check_block(questions=[two_right])])
-    _clean([f.check_block(questions=[f.question("Q?", correct=(0, 1), multiple=True)])])
+    cell_clean([f.check_block(questions=[f.question("Q?", correct=(0, 1), multiple=True)])])
 
 
 def test_an_upload_that_is_not_a_video_is_refused_in_words(tmp_path):

@@ -79,7 +79,7 @@ class StaffRow:
     manager_ok: bool = False
 
 
-class _Unreadable(Exception):
+class Unreadable(Exception):
     def __init__(self, line: int, message: str):
         super().__init__(message)
         self.line = line
@@ -90,11 +90,11 @@ def parse(data: bytes) -> tuple[list[StaffRow] | None, Problems, int]:
     """Rows (bad ones included), the problems of each line, and how many data rows there were."""
     problems: Problems = defaultdict(list)
     try:
-        text = _decode(data)
-    except _Unreadable as error:
+        text = decode(data)
+    except Unreadable as error:
         problems[error.line].append(error.message)
         return None, problems, 0
-    records = _records(text, _delimiter(text))
+    records = records_split(text, delimiter_guess(text))
     header = next(records, None)
     if header is None:
         problems[1].append("The file is empty: expected a header row, then one row per person.")
@@ -119,7 +119,7 @@ def parse(data: bytes) -> tuple[list[StaffRow] | None, Problems, int]:
     return rows, problems, len(rows)
 
 
-def _decode(data: bytes) -> str:
+def decode(data: bytes) -> str:
     """Text from bytes: byte-order marks first, then strict UTF-8, else cp1252 (spreadsheets)."""
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
@@ -128,7 +128,7 @@ def _decode(data: bytes) -> str:
                 return body.decode(codec)
             except UnicodeDecodeError as error:
                 line = _line_of(body[: error.start].decode(codec, errors="replace"))
-                raise _Unreadable(
+                raise Unreadable(
                     line,
                     f"The file starts with a {label} byte-order mark but is not valid {label} "
                     f"from line {line} on. Save it again as UTF-8 and retry.",
@@ -159,7 +159,7 @@ def _mixed_encodings_check(data: bytes) -> None:
             except UnicodeDecodeError:
                 other.append(number)
     if utf8 and other:
-        raise _Unreadable(
+        raise Unreadable(
             other[0],
             f"The file mixes two encodings: UTF-8 on {show_lines(utf8)}, something else on "
             f"{show_lines(other)}. Save the whole file again in one encoding (UTF-8).",
@@ -170,7 +170,7 @@ def _line_of(prefix: str) -> int:
     return len(_LINE_BREAK.findall(prefix)) + 1
 
 
-def _delimiter(text: str) -> str:
+def delimiter_guess(text: str) -> str:
     """`;`, `,` or a tab, whichever the header line uses most (`,` when it uses none)."""
     header = _LINE_BREAK.split(text.lstrip("\r\n"), maxsplit=1)[0]
     counts = {delimiter: header.count(delimiter) for delimiter in (",", ";", "\t")}
@@ -178,7 +178,7 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _records(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str] | None]]:
+def records_split(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str] | None]]:
     """(first line, last line, cells) of each non-blank record; cells are None if unreadable."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     last = 0
@@ -195,7 +195,7 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str] | 
         last = reader.line_num
 
 
-def _column_key(cell: str) -> str:
+def column_key(cell: str) -> str:
     key = unicodedata.normalize("NFKC", cell).replace("\ufeff", "").strip().casefold()
     return re.sub(r"[\s-]+", "_", key)
 
@@ -205,7 +205,7 @@ def _columns(cells: list[str], line: int, problems: Problems) -> dict[str, int] 
     positions: dict[str, int] = {}
     reasons = []
     for index, cell in enumerate(cells):
-        key = _column_key(cell)
+        key = column_key(cell)
         if key in COLUMNS:
             if key in positions:
                 reasons.append(f"The header has the column {key} twice.")
@@ -222,7 +222,7 @@ def _columns(cells: list[str], line: int, problems: Problems) -> dict[str, int] 
     return positions
 
 
-def _clean(value: str) -> str:
+def cell_clean(value: str) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
@@ -242,7 +242,7 @@ def _row(
             "contains the delimiter must be in double quotes"
         )
     values = {
-        column: _clean(cells[index]) if index < len(cells) else ""
+        column: cell_clean(cells[index]) if index < len(cells) else ""
         for column, index in columns.items()
     }
     values["employee_id"] = unicodedata.normalize("NFKC", values["employee_id"])
