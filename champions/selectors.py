@@ -89,6 +89,15 @@ def score_of(*, staff: Staff, now: datetime | None = None) -> Candidate:
     )
 
 
+def champions_active() -> list[Champion]:
+    """Active champions, longest-serving first (for the programme's own screens)."""
+    return list(
+        Champion.objects.filter(status=S.ACTIVE)
+        .select_related("staff__department")
+        .order_by("active_since", "pk")
+    )
+
+
 # Coverage
 
 

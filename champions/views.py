@@ -198,7 +198,12 @@ def endorse(request, pk: int):
 @require(can_run_programme)
 def review(request):
     return TemplateResponse(
-        request, "champions/review.html", {"candidates": selectors.champion_candidates()}
+        request,
+        "champions/review.html",
+        {
+            "candidates": selectors.champion_candidates(),
+            "active": selectors.champions_active(),
+        },
     )
 
 

@@ -173,3 +173,13 @@ def test_the_report_counts_what_champions_did_after_joining(client, person, comm
     report = selectors.champion_report(now=now)
     assert report["activity"] == [("Contribute to the community", 1)]
     assert "Candidate" not in [label for label, _ in report["pipeline"]]
+
+
+def test_a_community_manager_moves_a_champion_to_alumni(client, person, community_manager):
+    Champion.objects.create(staff=person, status="active")
+    client.force_login(community_manager)
+    assert "Move Rosa Diaz to alumni" in client.get(reverse("champions_review")).content.decode()
+    client.post(reverse("champions_decide", args=[person.pk]), {"decision": "retire"})
+    champion = Champion.objects.get(staff=person)
+    assert champion.status == "alumni" and champion.ended_at is not None
+    assert champion.decided_by == community_manager
