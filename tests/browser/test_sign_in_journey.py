@@ -33,6 +33,7 @@ def test_staff_member_signs_in_and_out(portal_page, seeded):
         "FAQ guide",
         "Training",
         "Office hours",
+        "Champions",
     ]
     portal_page.screenshot("home")
 
