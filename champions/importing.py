@@ -154,7 +154,7 @@ def _parse(data: bytes) -> tuple[list[Activity] | None, Problems, int]:
         problems[1].append("The file is empty: expected a header row, then one row per activity.")
         return None, problems, 0
     header_line, _, header_cells = header
-    columns = _columns(header_cells or [], header_line, problems)
+    columns = reading.columns_find(header_cells or [], header_line, problems, COLUMNS)
     if header_cells is None or columns is None:
         return None, problems, 0
     width = max(index for index, cell in enumerate(header_cells) if cell.strip()) + 1
@@ -180,27 +180,6 @@ def _parse(data: bytes) -> tuple[list[Activity] | None, Problems, int]:
                 f"{reading.show_lines(lines, leaving=line)}"
             )
     return activities, problems, count
-
-
-def _columns(cells: list[str], line: int, problems: Problems) -> dict[str, int] | None:
-    positions: dict[str, int] = {}
-    reasons = []
-    for index, cell in enumerate(cells):
-        key = reading.column_key(cell)
-        if key in COLUMNS:
-            if key in positions:
-                reasons.append(f"The header has the column {key} twice.")
-            positions[key] = index
-    missing = [column for column in COLUMNS if column not in positions]
-    if missing:
-        reasons.append(
-            f"The header has no column {', '.join(missing)}. The first row must name the "
-            f"columns: {','.join(COLUMNS)} (in any order; other columns are ignored)."
-        )
-    if reasons:
-        problems[line].extend(reasons)
-        return None
-    return positions
 
 
 def _row(

@@ -100,7 +100,7 @@ def parse(data: bytes) -> tuple[list[StaffRow] | None, Problems, int]:
         problems[1].append("The file is empty: expected a header row, then one row per person.")
         return None, problems, 0
     header_line, _, header_cells = header
-    columns = _columns(header_cells or [], header_line, problems)
+    columns = columns_find(header_cells or [], header_line, problems)
     if header_cells is None or columns is None:
         return None, problems, 0
     width = max(index for index, cell in enumerate(header_cells) if cell.strip()) + 1
@@ -200,21 +200,24 @@ def column_key(cell: str) -> str:
     return re.sub(r"[\s-]+", "_", key)
 
 
-def _columns(cells: list[str], line: int, problems: Problems) -> dict[str, int] | None:
-    """Where each known column is; extra columns (whatever their name) are simply not used."""
+def columns_find(
+    cells: list[str], line: int, problems: Problems, wanted: tuple[str, ...] = COLUMNS
+) -> dict[str, int] | None:
+    """Where each wanted column is; extra columns (whatever their name) are simply not used.
+    Shared by every CSV import, so they all read headers and say what is missing alike."""
     positions: dict[str, int] = {}
     reasons = []
     for index, cell in enumerate(cells):
         key = column_key(cell)
-        if key in COLUMNS:
+        if key in wanted:
             if key in positions:
                 reasons.append(f"The header has the column {key} twice.")
             positions[key] = index
-    missing = [column for column in COLUMNS if column not in positions]
+    missing = [column for column in wanted if column not in positions]
     if missing:
         reasons.append(
             f"The header has no column {', '.join(missing)}. The first row must name the "
-            f"columns: {','.join(COLUMNS)} (in any order; other columns are ignored)."
+            f"columns: {','.join(wanted)} (in any order; other columns are ignored)."
         )
     if reasons:
         problems[line].extend(reasons)
