@@ -306,8 +306,11 @@ class LessonView:
 def lesson_view(*, staff: Staff | None, lesson: LessonPage, request=None) -> LessonView:
     """Everything the lesson page shows for `staff` (or for someone outside the directory, whose
     progress is not kept). A fixed number of queries."""
-    module = ModulePage.objects.parent_of(lesson).first()
-    state = modules_state(staff=staff, modules=[module], request=request)[0]
+    module = ModulePage.objects.parent_of(lesson).first() if lesson.path else None
+    if module is None:  # a preview of a lesson not yet saved anywhere
+        state = ModuleState(None, "", [], [], None, None, None, False)
+    else:
+        state = modules_state(staff=staff, modules=[module], request=request)[0]
     tracked = structure.tracked_blocks(lesson)
     videos, checks = _tracked_progress(staff, lesson, tracked)
     by_id = {t.id: t for t in tracked}

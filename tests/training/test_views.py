@@ -243,3 +243,14 @@ def test_lesson_and_module_pages_make_a_fixed_number_of_queries(
         assert client.get(module.url).status_code == 200
     with django_assert_num_queries(20):
         assert client.get(f.training_index_make().url).status_code == 200
+
+
+def test_a_lesson_not_yet_saved_can_be_previewed(rf, me, video):
+    """Wagtail previews a new lesson before it has a place in the tree."""
+    from training import selectors
+    from training.models import LessonPage
+
+    draft = LessonPage(title="Draft", body=[f.wiifm_block(video), ("text", "<p>Hi</p>")])
+    view = selectors.lesson_view(staff=me, lesson=draft)
+    assert view.module is None and view.lesson_count == 0
+    assert [item.block.block_type for item in view.items] == ["wiifm_video", "text"]
