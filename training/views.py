@@ -145,9 +145,9 @@ def _answers(post) -> dict[int, list[int]]:
     """q0=1, q2=0, q2=3 -> {0: [1], 2: [0, 3]}; anything unparseable is ignored."""
     answers: dict[int, list[int]] = {}
     for key in post:
-        if not key.startswith("q") or not key[1:].isdigit():
+        if not key.startswith("q") or not key[1:].isdigit() or len(key) > 4:
             continue
-        values = [int(v) for v in post.getlist(key) if v.isdigit()]
+        values = [int(v) for v in post.getlist(key) if v.isdigit() and len(v) <= 3]
         if values:
             answers[int(key[1:])] = values
     return answers

@@ -254,3 +254,11 @@ def test_a_lesson_not_yet_saved_can_be_previewed(rf, me, video):
     view = selectors.lesson_view(staff=me, lesson=draft)
     assert view.module is None and view.lesson_count == 0
     assert [item.block.block_type for item in view.items] == ["wiifm_video", "text"]
+
+
+def test_absurd_answer_values_are_ignored_not_a_server_error(client, me):
+    lesson = f.lesson_make(module=f.module_make(), body=[f.check_block()])
+    url = f"{lesson.url}checks/{f.block_id(lesson, 'knowledge_check')}/"
+    response = client.post(url, {"attempt": "1", "q0": "9" * 5000})
+    assert response.status_code == 400 and "Answer question 1" in response.content.decode()
+    assert client.post(url, {"attempt": "1", "q" + "1" * 5000: "1"}).status_code == 400
