@@ -46,7 +46,9 @@ def _reports_or_programme(user) -> bool:
 
 
 def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    """A whole number from a query string, or None (also for 5,000 digits: no server error)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 12 else None
 
 
 @require_GET
@@ -118,7 +120,7 @@ def _person(text: str) -> Staff | None:
         return None
     people = Staff.objects.filter(active=True)
     if text.isdigit():
-        return people.filter(pk=int(text)).first()
+        return people.filter(pk=_int(text)).first() if _int(text) else None
     return people.filter(email__iexact=text).first()
 
 

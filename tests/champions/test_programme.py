@@ -170,3 +170,10 @@ def test_a_community_manager_moves_a_champion_to_alumni(client, person, communit
     champion = Champion.objects.get(staff=person)
     assert champion.status == "alumni" and champion.ended_at is not None
     assert champion.decided_by == community_manager
+
+
+def test_absurd_numbers_in_the_directory_and_nomination_are_not_server_errors(client, person):
+    client.force_login(person.user)
+    assert client.get(reverse("champions_directory"), {"department": "9" * 5000}).status_code == 200
+    response = client.post(reverse("champions_nominate"), {"nominee": "9" * 5000, "reason": "x"})
+    assert response.status_code == 400 and "Choose a colleague" in response.content.decode()
