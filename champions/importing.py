@@ -193,24 +193,9 @@ def _row(
 ) -> Activity | None:
     """The row's activity, or None with its reasons noted against line `first`."""
     reasons = problems[first]
-    if len(cells) < width or any(cell.strip() for cell in cells[width:]):
-        spans = f" (it runs on to line {last}: is a quote left open?)" if last > first else ""
-        reasons.append(
-            f"has {len(cells)} values but the header has {width} columns{spans}; a value that "
-            "contains the delimiter must be in double quotes"
-        )
-    values = {
-        column: reading.cell_clean(cells[index]) if index < len(cells) else ""
-        for column, index in columns.items()
-    }
-    for column in REQUIRED:
-        if not values[column]:
-            reasons.append(f"{column} is missing")
-    for column, limit in MAX_LENGTHS.items():
-        if len(values[column]) > limit:
-            reasons.append(f"{column} is longer than {limit} characters")
-    if any("\x00" in value for value in values.values()):
-        reasons.append("contains a NUL character, which cannot be stored")
+    values = reading.row_values(
+        first, last, cells, columns, width, reasons, required=REQUIRED, max_lengths=MAX_LENGTHS
+    )
     action = values["action"].lower()
     if action and action not in ACTIONS:
         reasons.append(

@@ -229,15 +229,19 @@ def cell_clean(value: str) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
-def _row(
+def row_values(
     first: int,
     last: int,
     cells: list[str],
     columns: dict[str, int],
     width: int,
-    problems: Problems,
-) -> StaffRow:
-    reasons = problems[first]
+    reasons: list[str],
+    *,
+    required,
+    max_lengths: dict[str, int],
+) -> dict[str, str]:
+    """A data row's cells by column, with the checks every import makes noted in `reasons`:
+    as many values as the header, required columns present, lengths, no NUL characters."""
     if len(cells) < width or any(cell.strip() for cell in cells[width:]):
         spans = f" (it runs on to line {last}: is a quote left open?)" if last > first else ""
         reasons.append(
@@ -248,15 +252,30 @@ def _row(
         column: cell_clean(cells[index]) if index < len(cells) else ""
         for column, index in columns.items()
     }
-    values["employee_id"] = unicodedata.normalize("NFKC", values["employee_id"])
-    for column in REQUIRED:
+    for column in required:
         if not values[column]:
             reasons.append(f"{column} is missing")
-    for column, limit in MAX_LENGTHS.items():
+    for column, limit in max_lengths.items():
         if len(values[column]) > limit:
             reasons.append(f"{column} is longer than {limit} characters")
     if any("\x00" in value for value in values.values()):
         reasons.append("contains a NUL character, which cannot be stored")
+    return values
+
+
+def _row(
+    first: int,
+    last: int,
+    cells: list[str],
+    columns: dict[str, int],
+    width: int,
+    problems: Problems,
+) -> StaffRow:
+    reasons = problems[first]
+    values = row_values(
+        first, last, cells, columns, width, reasons, required=REQUIRED, max_lengths=MAX_LENGTHS
+    )
+    values["employee_id"] = unicodedata.normalize("NFKC", values["employee_id"])
     email_ok = _email_check(values["email"], "email", reasons)
     manager_ok = _email_check(values["manager_email"], "manager_email", reasons)
     start_date = None
