@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.pdf import pdf_from_template
 from portal.people.models import Department, Location, Staff
-from portal.people.services import staff_link_user
+from portal.people.services import staff_of_request as _staff
 from portal.permissions import can_run_programme, can_view_reports, require
 
 from . import selectors
@@ -33,12 +33,6 @@ from .services.programme import (
 NOT_IN_DIRECTORY = (
     "Your account is not in the staff directory yet. Ask a community manager to add you."
 )
-
-
-def _staff(request) -> Staff | None:
-    if not hasattr(request, "_champions_staff"):
-        request._champions_staff = staff_link_user(user=request.user)
-    return request._champions_staff
 
 
 def _reports_or_programme(user) -> bool:

@@ -10,8 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.people.models import Staff
-from portal.people.services import staff_link_user
+from portal.people.services import staff_of_request as _staff
 
 from . import selectors, services
 from .forms import QuestionForm, VoteForm
@@ -146,13 +145,6 @@ def _entry_page(request, entry: FAQEntryPage, form: VoteForm, status: int = 200)
         },
         status=status,
     )
-
-
-def _staff(request) -> Staff | None:
-    """The person's directory record, linked now if sign-in could not yet (as My path does)."""
-    if not hasattr(request, "_faq_staff"):
-        request._faq_staff = staff_link_user(user=request.user)
-    return request._faq_staff
 
 
 def _role_id(request) -> int | None:

@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.pdf import pdf_from_template
-from portal.people.models import Staff
-from portal.people.services import staff_link_user
+from portal.people.services import staff_of_request as _staff
 
 from . import codes, selectors
 from .models import LessonPage, ModulePage, PolicyPage, TrainingIndexPage, Video
@@ -31,12 +30,6 @@ NOT_IN_DIRECTORY = (
     "Your account is not in the staff directory yet, so your progress cannot be saved. "
     "Ask a community manager to add you."
 )
-
-
-def _staff(request) -> Staff | None:
-    if not hasattr(request, "_training_staff"):
-        request._training_staff = staff_link_user(user=request.user)
-    return request._training_staff
 
 
 @require_GET

@@ -23,3 +23,11 @@ def staff_link_user(*, user) -> Staff | None:
     except IntegrityError:  # this user was linked by a concurrent sign-in
         return Staff.objects.filter(user=user).first()
     return Staff.objects.get(pk=match.pk) if updated else Staff.objects.filter(user=user).first()
+
+
+def staff_of_request(request) -> Staff | None:
+    """The signed-in person's staff record (linked now if it could not be at sign-in), looked
+    up once per request however many views, partials and helpers ask for it."""
+    if not hasattr(request, "_portal_staff"):
+        request._portal_staff = staff_link_user(user=request.user)
+    return request._portal_staff
