@@ -4,11 +4,10 @@ Signals rather than admin hooks because an entry is published in more than one w
 view, a moderation workflow's approval, a scheduled publish), and all of them send these.
 """
 
-from django.db.models.signals import post_delete
-from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_unpublished
 
 from . import selectors, services
-from .models import FAQEntryPage, FAQIndexPage
+from .models import FAQEntryPage
 
 
 def entry_published(sender, instance, **kwargs):
@@ -20,13 +19,7 @@ def entry_unpublished(sender, **kwargs):
     selectors.faq_search_forget()
 
 
-def guide_changed(sender, **kwargs):
-    selectors.faq_guide_url_forget()
-
-
 def connect() -> None:
     page_published.connect(entry_published, sender=FAQEntryPage, dispatch_uid="faq.answered")
     page_unpublished.connect(entry_unpublished, sender=FAQEntryPage, dispatch_uid="faq.unpub")
-    signals = (page_published, page_unpublished, page_slug_changed, post_page_move, post_delete)
-    for signal in signals:  # the menu's cached address of the guide
-        signal.connect(guide_changed, sender=FAQIndexPage, dispatch_uid=f"faq.guide.{id(signal)}")
+    selectors.faq_guide_url.connect()  # the menu's cached address of the guide

@@ -15,10 +15,11 @@ from django.utils.safestring import SafeString
 from wagtail.models import Page
 from wagtail.search.models import IndexEntry
 
+from portal.navigation import PageAddress
+
 from . import search
 from .models import FAQCategoryPage, FAQEntryPage, FAQIndexPage, FAQVote, Question, SearchGap
 
-GUIDE_URL_CACHE_KEY = "faq:guide-url"
 SEARCH_LIMIT = 20
 COMMON_STEMS_CACHE_KEY = "faq:common-stems"
 COMMON_SHARE = 0.3  # a word in more than this share of entries does not tell them apart...
@@ -29,18 +30,7 @@ REVIEW_BELOW = 0.6  # share of helpful votes under which an entry is flagged for
 REVIEW_MIN_VOTES = 5  # ...once it has at least this many votes
 
 
-def faq_guide_url() -> str:
-    """The guide's path, or "" while there is none. Cached: the menu shows it on every page."""
-    url = cache.get(GUIDE_URL_CACHE_KEY)
-    if url is None:
-        guide = FAQIndexPage.objects.live().first()
-        url = (guide.get_url() or "") if guide else ""
-        cache.set(GUIDE_URL_CACHE_KEY, url, 300)
-    return url
-
-
-def faq_guide_url_forget() -> None:
-    cache.delete(GUIDE_URL_CACHE_KEY)
+faq_guide_url = PageAddress(FAQIndexPage, "faq:guide-url")  # the menu's link to the guide
 
 
 @dataclass(frozen=True)

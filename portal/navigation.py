@@ -9,11 +9,47 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete
 from django.shortcuts import resolve_url
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 # Where a link goes: a URL name, a path, or a function returning a path or "" (for pages whose
 # address editors choose, such as the FAQ guide). "" means the page does not exist yet.
 Target = str | Callable[[], str]
+
+
+class PageAddress:
+    """The path of the one live page of a kind whose address editors choose (the FAQ guide,
+    Training), or "" while there is none: a `Target` for menus and event kinds.
+
+    Cached, since the menu shows it on every page; `connect()` forgets it whenever such a page
+    is published, unpublished, renamed, moved or deleted, however that happens."""
+
+    SIGNALS = (page_published, page_unpublished, page_slug_changed, post_page_move, post_delete)
+
+    def __init__(self, model, cache_key: str):
+        self.model, self.cache_key = model, cache_key
+
+    def __call__(self) -> str:
+        url = cache.get(self.cache_key)
+        if url is None:
+            page = self.model.objects.live().first()
+            url = (page.get_url() or "") if page else ""
+            cache.set(self.cache_key, url, 300)
+        return url
+
+    def forget(self, **kwargs) -> None:
+        cache.delete(self.cache_key)
+
+    def connect(self) -> None:
+        for signal in self.SIGNALS:
+            signal.connect(
+                self.forget,
+                sender=self.model,
+                weak=False,
+                dispatch_uid=f"{self.cache_key}.{id(signal)}",
+            )
 
 
 def absolute_url(url: str) -> str:

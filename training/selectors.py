@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import reduce
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.navigation import PageAddress
 from portal.people.models import Staff
 from portal.people.services import staff_link_user
 from portal.tiers.models import EngagementEvent
@@ -33,31 +33,9 @@ from .models import (
 )
 from .structure import WATCHED_SHARE
 
-INDEX_URL_CACHE_KEY = "training:index-url"
-POLICY_URL_CACHE_KEY = "training:policy-url"
-
-
-def _cached_url(key: str, model) -> str:
-    url = cache.get(key)
-    if url is None:
-        page = model.objects.live().first()
-        url = (page.get_url() or "") if page else ""
-        cache.set(key, url, 300)
-    return url
-
-
-def training_index_url() -> str:
-    """Training's path, or "" while there is none. Cached: the menu shows it on every page."""
-    return _cached_url(INDEX_URL_CACHE_KEY, TrainingIndexPage)
-
-
-def policy_url() -> str:
-    """The rules of engagement's path, or "". Cached; forgotten when training pages change."""
-    return _cached_url(POLICY_URL_CACHE_KEY, PolicyPage)
-
-
-def training_urls_forget() -> None:
-    cache.delete_many([INDEX_URL_CACHE_KEY, POLICY_URL_CACHE_KEY])
+# The addresses the menu and My path link to, cached and forgotten as the pages change.
+training_index_url = PageAddress(TrainingIndexPage, "training:index-url")
+policy_url = PageAddress(PolicyPage, "training:policy-url")
 
 
 # Modules and prerequisites
