@@ -10,6 +10,9 @@ class PortalConfig(AppConfig):
 
         from . import navigation, permissions
         from .people.receivers import link_staff_on_sign_in
+        from .reports import sections
+        from .reports.scope import reports_visible
+        from .reports.signins import signins_table
 
         user_logged_in.connect(link_staff_on_sign_in, dispatch_uid="portal.link_staff")
         navigation.register(navigation.NavItem("Home", "/", order=0))
@@ -19,10 +22,11 @@ class PortalConfig(AppConfig):
                 "Reports",
                 "reports",
                 order=10,
-                visible=permissions.can_view_reports,
+                visible=reports_visible,
                 section="tools",
             )
         )
+        sections.register(sections.Section("signins", signins_table, order=10))
         navigation.register(
             navigation.NavItem(
                 "Manage content",

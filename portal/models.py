@@ -7,11 +7,14 @@ from wagtail.models import Page
 
 from .blocks import BaseStreamBlock
 from .people.models import Department, Location, Role, Staff
+from .reports.models import DigestDelivery, DigestSubscription
 from .tiers.models import EngagementEvent, Requirement, Tier, TierAttainment
 
 __all__ = [
     "Access",
     "Department",
+    "DigestDelivery",
+    "DigestSubscription",
     "EngagementEvent",
     "HomePage",
     "Location",

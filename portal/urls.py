@@ -20,7 +20,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("my-path/", views.my_path, name="my_path"),
-    path("reports/", views.reports, name="reports"),
+    path("reports/", include("portal.reports.urls")),
     path("office-hours/", include("officehours.urls")),
     path("", include("training.urls")),
     path("champions/", include("champions.urls")),

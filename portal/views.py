@@ -10,10 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import panels, selectors
+from . import panels
 from .people.models import Staff
 from .people.services import staff_link_user
-from .permissions import can_view_reports, require
 from .tiers.selectors import my_path as my_path_select
 
 
@@ -23,16 +22,6 @@ def healthz(request):
     """For load balancers: 200 "ok" when the database answers. Public, says nothing else."""
     connection.ensure_connection()
     return HttpResponse("ok", content_type="text/plain")
-
-
-@require_GET
-@require(can_view_reports)
-def reports(request):
-    return render(
-        request,
-        "portal/reports.html",
-        {"signins": selectors.signin_activity()},
-    )
 
 
 class SignInView(LoginView):

@@ -8,7 +8,7 @@ from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 ROLE_PAGES = {
     # URL name -> demo accounts that may open it; everyone else signed in gets 403
-    "reports": {"leader", "editor", "admin"},
+    "reports": {"leader", "editor", "admin", "manager"},
     "wagtailadmin_home": {"editor", "admin"},
     "password_change": {account.username for account in DEMO_ACCOUNTS},
     "my_path": {account.username for account in DEMO_ACCOUNTS},

@@ -1,0 +1,1 @@
+"""Adoption reports for leaders and people managers: scope, selectors, charts and exports."""

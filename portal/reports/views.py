@@ -1,0 +1,121 @@
+"""The adoption report: the dashboard, its PDF, spreadsheet and CSV, and the weekly email.
+
+Every view resolves the caller's scope with `report_scope` first (404 outside it), then reads
+`adoption_report`, then renders. Exports carry the same query string as the page, so a shared
+URL, a filter change and a download always show the same people, suppressed the same way.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.defaults import permission_denied
+
+from ..pdf import pdf_from_template
+from ..people.services import staff_of_request
+from . import digest
+from .exports import report_csv, report_xlsx
+from .presentation import adoption_context, filter_fields, pdf_context, preamble
+from .scope import PERIOD_LABELS, may_see_reports, report_scope
+from .selectors import Adoption, adoption_report
+
+PRIVATE = "private, no-store"
+
+
+def _adoption(request) -> Adoption | None:
+    """The caller's report, or None when they may see no report at all (a 403)."""
+    staff = staff_of_request(request)
+    if not may_see_reports(request.user, staff):
+        return None
+    scope = report_scope(user=request.user, staff=staff, params=request.GET)
+    return adoption_report(scope=scope)
+
+
+def _filename(adoption: Adoption, extension: str) -> str:
+    day = timezone.localdate(adoption.now).isoformat()
+    return f"adoption-{slugify(adoption.scope.description)[:60]}-{day}.{extension}"
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = PRIVATE
+    return response
+
+
+@require_GET
+@never_cache
+def adoption(request):
+    report = _adoption(request)
+    if report is None:
+        return permission_denied(request, PermissionDenied())
+    context = adoption_context(report)
+    context["lines"] = report.scope.lines
+    context["filter_fields"] = filter_fields(report.scope)
+    context["periods"] = list(PERIOD_LABELS.items())
+    context["digest"] = digest.digest_status(user=request.user)
+    template = "reports/adoption.html#report" if request.htmx else "reports/adoption.html"
+    response = TemplateResponse(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@require_GET
+def adoption_pdf(request):
+    report = _adoption(request)
+    if report is None:
+        return permission_denied(request, PermissionDenied())
+    pdf = pdf_from_template(template_name="reports/pdf/adoption.html", context=pdf_context(report))
+    return _download(pdf, "application/pdf", _filename(report, "pdf"))
+
+
+@require_GET
+def adoption_xlsx(request):
+    report = _adoption(request)
+    if report is None:
+        return permission_denied(request, PermissionDenied())
+    content = report_xlsx(
+        title=f"Adoption: {report.scope.description}",
+        tables=report.tables(),
+        preamble=preamble(report),
+    )
+    return _download(
+        content,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _filename(report, "xlsx"),
+    )
+
+
+@require_GET
+def adoption_csv(request):
+    report = _adoption(request)
+    if report is None:
+        return permission_denied(request, PermissionDenied())
+    wanted = request.GET.get("table", "by_department")
+    table = next((t for t in report.tables() if t.key == wanted), None)
+    if table is None:
+        raise Http404("No such table.")
+    content = report_csv(table=table, preamble=preamble(report))
+    return _download(content, "text/csv; charset=utf-8", _filename(report, f"{table.key}.csv"))
+
+
+@require_POST
+def digest_choose(request):
+    """Turn the weekly email on or off (for the caller only)."""
+    staff = staff_of_request(request)
+    if not may_see_reports(request.user, staff):
+        return permission_denied(request, PermissionDenied())
+    weekly = request.POST.get("weekly") == "on"
+    digest.digest_subscribe(user=request.user, weekly=weekly)
+    messages.success(
+        request,
+        "You will get this report by email every Monday."
+        if weekly
+        else "You will no longer get the weekly email.",
+    )
+    return redirect("reports")
