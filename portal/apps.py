@@ -7,14 +7,22 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_delete, post_save
 
         from . import navigation, permissions
+        from .people.models import Department, Location, Role, Staff
         from .people.receivers import link_staff_on_sign_in
+        from .people.services import directory_revise
         from .reports import sections
         from .reports.scope import reports_visible
         from .reports.signins import signins_table
 
         user_logged_in.connect(link_staff_on_sign_in, dispatch_uid="portal.link_staff")
+        for model in (Staff, Role, Department, Location):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    directory_revise, sender=model, dispatch_uid=f"portal.revise.{model.__name__}"
+                )
         navigation.register(navigation.NavItem("Home", "/", order=0))
         navigation.register(navigation.NavItem("My path", "my_path", order=1))
         navigation.register(

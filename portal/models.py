@@ -6,7 +6,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from .blocks import BaseStreamBlock
-from .people.models import Department, Location, Role, Staff
+from .people.models import Department, DirectoryRevision, Location, Role, Staff
 from .reports.models import DigestDelivery, DigestSubscription
 from .tiers.models import EngagementEvent, Requirement, Tier, TierAttainment
 
@@ -15,6 +15,7 @@ __all__ = [
     "Department",
     "DigestDelivery",
     "DigestSubscription",
+    "DirectoryRevision",
     "EngagementEvent",
     "HomePage",
     "Location",

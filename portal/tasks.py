@@ -4,6 +4,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from .reports import digest
 from .tiers import services
 
 
@@ -21,3 +22,10 @@ def tiers_recompute() -> dict:
     """Rebuild every tier attainment from the event log (nightly, and after tier edits)."""
     result = services.tier_attainments_recompute()
     return {"created": result.created, "deleted": result.deleted}
+
+
+@shared_task
+def reports_digest_send() -> int:
+    """Weekly: each leader (and everyone who opted in) gets their adoption report as a PDF,
+    once per week however many times this runs."""
+    return digest.digest_send()

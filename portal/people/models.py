@@ -86,3 +86,13 @@ class Staff(models.Model):
 
     def __str__(self):
         return self.display_name
+
+
+class DirectoryRevision(models.Model):
+    """A number that changes whenever the directory does (an import, an edit in the admin), so
+    readers that keep a copy of it, such as the adoption report, know when theirs is stale."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"directory revision {self.number}"

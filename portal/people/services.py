@@ -1,8 +1,9 @@
 """Writes for the staff directory that are not the HR import."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
-from .models import Staff
+from .models import DirectoryRevision, Staff
 
 
 def staff_link_user(*, user) -> Staff | None:
@@ -31,3 +32,10 @@ def staff_of_request(request) -> Staff | None:
     if not hasattr(request, "_portal_staff"):
         request._portal_staff = staff_link_user(user=request.user)
     return request._portal_staff
+
+
+def directory_revise(**kwargs) -> None:
+    """Mark the directory as changed (after an import, or any save or delete of a person, role,
+    department or location; also a signal receiver, hence `**kwargs`)."""
+    if not DirectoryRevision.objects.filter(pk=1).update(number=F("number") + 1):
+        DirectoryRevision.objects.get_or_create(pk=1, defaults={"number": 1})

@@ -21,16 +21,13 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from django.db import connection
-from django.db.models import CharField
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from ..people.models import Role
-from ..tiers.engine import EPOCH, FOREVER, epoch_us_sql
-from ..tiers.models import Tier, TierAttainment
+from ..tiers.engine import EPOCH
+from ..tiers.models import Tier
 from . import sections
+from .frames import NEVER, NONE, Frames, organisation_frames
 from .scope import ReportScope
 from .tables import (
     COUNT,
@@ -48,7 +45,6 @@ from .tables import (
 
 DAY_US = 86_400_000_000
 WEEK_US = 7 * DAY_US
-NEVER = np.iinfo(np.int64).min  # "started before anything": a start date nobody knows
 THRESHOLDS = ((0.16, "Early adopters"), (0.25, "Tipping point"))
 PEOPLE_ON_SCREEN = 50
 COHORT_QUARTERS = 8  # quarters shown one by one; earlier starters form one cohort
@@ -107,23 +103,23 @@ def from_us(value: int) -> datetime:
     return EPOCH + timedelta(microseconds=int(value))
 
 
-def adoption_report(*, scope: ReportScope, now: datetime | None = None) -> Adoption:
-    """The whole adoption report for `scope`, as of `now`."""
+def adoption_numbers(*, scope: ReportScope, now: datetime | None = None) -> Adoption:
+    """The report's own numbers for `scope` as of `now`, from the attainments (no sections)."""
     now = now or timezone.now()
     now_us = to_us(now)
     tiers = list(Tier.objects.order_by("order").values_list("pk", "order", "name"))
     orders = [order for _, order, _ in tiers]
     names = {order: name for _, order, name in tiers}
-    people = _people_frame(scope, {pk: order for pk, order, _ in tiers})
-    periods = _periods_frame(scope, {pk: order for pk, order, _ in tiers})
-    _derive(people, periods, now_us)
+    people, periods = _in_scope(organisation_frames(), scope)
+    people, periods = _derive(people, periods, now_us, tiers)
     weeks = scope.filters.weeks
     lookups = {name: dict(values) for name, values in scope.choices.items()}
+    crossings = _crossings(people, periods, now_us)
     adoption = Adoption(
         scope=scope,
         now=now,
         tiers=[(o, names[o]) for o in orders],
-        headline=_headline(people, periods, now_us, lookups),
+        headline=_headline(people, periods, now_us, lookups, crossings),
         trend=_trend(people, periods, now_us, weeks),
         funnel=_funnel(people, orders, names),
         breakdowns=[
@@ -135,127 +131,113 @@ def adoption_report(*, scope: ReportScope, now: datetime | None = None) -> Adopt
             )
         ],
         cohorts=_cohorts(people, orders, names, now),
-        curve=_curve(people, periods, now_us, lookups["department"]),
+        curve=_curve(people, crossings, lookups["department"]),
         people=None,
     )
     if scope.names_visible:
         adoption.people, adoption.people_total = _people_table(people, names, lookups)
-    since = now - timedelta(weeks=weeks)
+    return adoption
+
+
+def adoption_report(*, scope: ReportScope, now: datetime | None = None) -> Adoption:
+    """The whole adoption report for `scope` as of `now`: its own numbers, and the sections
+    the domain apps add (office hours, FAQ, champions)."""
+    now = now or timezone.now()
+    adoption = adoption_numbers(scope=scope, now=now)
+    since = now - timedelta(weeks=scope.filters.weeks)
     adoption.extra = sections.tables_for(scope=scope, since=since, now=now)
     return adoption
 
 
-def adoption_numbers(*, scope: ReportScope, now: datetime | None = None) -> Adoption:
-    """The report's own numbers without the domain apps' sections (what the bench times)."""
-    return adoption_report(scope=scope, now=now)
+# The people in view, and what each holds
 
 
-# The two frames
+def _in_scope(frames: Frames, scope: ReportScope) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The organisation's frames cut down to the scope: its line (one query for who is in
+    it) and its filters."""
+    people = frames.people
+    keep = np.ones(len(people), dtype=bool)
+    if scope.line_head is not None:
+        keep &= people.index.isin(list(scope.people(filtered=False).values_list("pk", flat=True)))
+    for name in ("department", "role", "location"):
+        chosen = getattr(scope.filters, name)
+        if chosen is not None:
+            keep &= people[name].to_numpy() == chosen
+    if not keep.all():
+        people = people[keep]
+    periods = frames.periods[frames.periods["staff"].isin(people.index)]
+    return people, periods
 
 
-def _rows(queryset) -> list[tuple]:
-    """A values_list queryset's rows straight from the cursor: its SQL, without the ORM's
-    per-row work (a tenth of the time on 100,000 rows). Annotations come after fields."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _people_frame(scope: ReportScope, tier_orders: dict[int, int]) -> pd.DataFrame:
+def _derive(people, periods, now_us: int, tiers) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each person's target and tier now; each period's tier order, whether it is of the
+    person's target tier, and from when it counts. New frames: the kept ones stay as read."""
+    order_of = {pk: order for pk, order, _ in tiers}
     targets = {
-        pk: tier_orders.get(tier, 0)
-        for pk, tier in Role.objects.filter(target_tier__isnull=False).values_list(
+        role: order_of.get(tier, 0)
+        for role, tier in Role.objects.filter(target_tier__isnull=False).values_list(
             "pk", "target_tier_id"
         )
     }
-    columns = ["pk", "department_id", "role_id", "location_id"]
-    if scope.names_visible:
-        columns.append("display_name")
-    rows = _rows(
-        scope.people()
-        .annotate(start=Cast("start_date", CharField()))
-        .values_list(*columns, "start")
-        .order_by()
+    target = people["role"].map(targets).fillna(0).astype(np.int64).to_numpy()
+    position = people.index.get_indexer(periods["staff"])
+    order = periods["tier"].map(order_of).fillna(0).astype(np.int64).to_numpy()
+    reached, lapsed = periods["reached"].to_numpy(), periods["lapsed"].to_numpy()
+    held = (reached <= now_us) & (lapsed > now_us)
+    current = np.zeros(len(people), dtype=np.int64)
+    np.maximum.at(current, position[held], order[held])
+    people = people.assign(
+        target=target, current=current, at_target=(target > 0) & (current >= target)
     )
-    columns = [c.removesuffix("_id") for c in columns]
-    people = pd.DataFrame.from_records(rows, columns=[*columns, "start"]).set_index("pk")
-    for column in ("department", "role", "location"):
-        people[column] = people[column].astype("Int64")
-    started = pd.to_datetime(people["start"], format="%Y-%m-%d", utc=True, errors="coerce")
-    people["start"] = np.where(
-        started.isna(), NEVER, (started - pd.Timestamp(EPOCH)) // pd.Timedelta(microseconds=1)
-    ).astype(np.int64)
-    people["target"] = people["role"].map(targets).fillna(0).astype(np.int64)
-    return people
-
-
-def _periods_frame(scope: ReportScope, tier_orders: dict[int, int]) -> pd.DataFrame:
-    table = TierAttainment._meta.db_table
-    rows = _rows(
-        TierAttainment.objects.filter(staff__in=scope.people())
-        .annotate(
-            reached_us=RawSQL(epoch_us_sql(f'"{table}"."reached_at"'), []),  # noqa: S611
-            lapsed_us=RawSQL(epoch_us_sql(f'"{table}"."lapsed_at"'), []),  # noqa: S611
-        )
-        .values_list("staff_id", "tier_id", "reached_us", "lapsed_us")
-        .order_by()
+    start = people["start"].to_numpy()[position]
+    periods = periods.assign(
+        position=position,
+        order=order,
+        is_target=(target[position] > 0) & (order == target[position]),
+        # Counted from the day the person started, if they reached it before (pre-boarding).
+        begins=np.maximum(reached, start),
+        department=people["department"].to_numpy()[position],
     )
-    staff, tiers, reached, lapsed = zip(*rows, strict=True) if rows else ((),) * 4
-    return pd.DataFrame(
-        {
-            "staff": np.array(staff, dtype=np.int64),
-            "order": np.array([tier_orders.get(t, 0) for t in tiers], dtype=np.int64),
-            "reached": np.array(reached, dtype=np.int64),
-            # Never lapses: FOREVER, which a float column could not hold exactly.
-            "lapsed": np.array([FOREVER if v is None else v for v in lapsed], dtype=np.int64),
-        }
-    )
+    return people, periods
 
 
-def _derive(people: pd.DataFrame, periods: pd.DataFrame, now_us: int) -> None:
-    """Add each person's tier now, and mark the periods of their target tier."""
-    held = periods[(periods["reached"] <= now_us) & (periods["lapsed"] > now_us)]
-    people["current"] = held.groupby("staff")["order"].max().reindex(people.index).fillna(0)
-    people["current"] = people["current"].astype(np.int64)
-    people["at_target"] = (people["target"] > 0) & (people["current"] >= people["target"])
-    target = people["target"].reindex(periods["staff"]).to_numpy()
-    start = people["start"].reindex(periods["staff"]).to_numpy()
-    periods["is_target"] = (target > 0) & (periods["order"].to_numpy() == target)
-    # Counted from the day the person started, if they reached it before (pre-boarding).
-    periods["from"] = np.maximum(periods["reached"].to_numpy(), start)
-    periods["department"] = people["department"].reindex(periods["staff"]).to_numpy()
-
-
-def _target_holders(people: pd.DataFrame, periods: pd.DataFrame, at_us: int) -> set:
-    tp = periods[periods["is_target"]]
-    return set(tp.loc[(tp["from"] <= at_us) & (tp["lapsed"] > at_us), "staff"])
+def _target_held_at(people: pd.DataFrame, periods: pd.DataFrame, at_us: int) -> np.ndarray:
+    """Per person (in frame order): whether they held their target tier at `at_us`."""
+    periods = periods[
+        periods["is_target"].to_numpy()
+        & (periods["begins"].to_numpy() <= at_us)
+        & (periods["lapsed"].to_numpy() > at_us)
+    ]
+    held = np.zeros(len(people), dtype=bool)
+    held[periods["position"].to_numpy()] = True
+    return held
 
 
 # Sections
 
 
-def _headline(people, periods, now_us, lookups) -> Headline:
+def _headline(people, periods, now_us, lookups, crossings) -> Headline:
     n = len(people)
     with_target = int((people["target"] > 0).sum())
     at_target = int(people["at_target"].sum())
     week_ago = now_us - WEEK_US
-    then = people[(people["target"] > 0) & (people["start"] <= week_ago)]
-    holders_then = _target_holders(people, periods, week_ago)
-    at_then = int(then.index.isin(list(holders_then)).sum())
-    now_set = set(people.index[people["at_target"]])
-    reached = len(now_set - holders_then)
-    fell = len({s for s in holders_then if s in people.index} - now_set)
+    then = (people["target"].to_numpy() > 0) & (people["start"].to_numpy() <= week_ago)
+    held_then = _target_held_at(people, periods, week_ago)
+    held_now = people["at_target"].to_numpy()
+    reached = int((held_now & ~held_then).sum())
+    fell = int((held_then & ~held_now).sum())
     share_now = share(at_target, with_target) if n >= MIN_GROUP else SUPPRESSED
-    share_then = share(at_then, len(then)) if n >= MIN_GROUP else SUPPRESSED
+    share_then = (
+        share(int((held_then & then).sum()), int(then.sum())) if n >= MIN_GROUP else SUPPRESSED
+    )
     change = (
         share_now - share_then
         if isinstance(share_now, float) and isinstance(share_then, float)
         else SUPPRESSED
     )
     passed = []
-    for department, crossings in _crossings(people, periods, now_us).items():
-        for (value, _), when in zip(THRESHOLDS, crossings, strict=True):
+    for department, passed_at in crossings.items():
+        for (value, _), when in zip(THRESHOLDS, passed_at, strict=True):
             if when is not None and when > week_ago:
                 label = lookups["department"].get(department, "No department")
                 passed.append(f"{label} passed {value:.0%}".replace("%", " %"))
@@ -282,7 +264,7 @@ def _trend(people, periods, now_us, weeks) -> Table:
     starts = np.sort(targeted["start"].to_numpy())
     denominators = np.searchsorted(starts, ends, side="right")
     tp = periods[periods["is_target"]]
-    held = (tp["from"].to_numpy()[:, None] <= ends) & (tp["lapsed"].to_numpy()[:, None] > ends)
+    held = (tp["begins"].to_numpy()[:, None] <= ends) & (tp["lapsed"].to_numpy()[:, None] > ends)
     numerators = held.sum(axis=0)
     rows = []
     for end, num, den in zip(ends, numerators, denominators, strict=True):
@@ -322,19 +304,51 @@ def _tier_columns(orders, names) -> list[Column]:
     return [Column(f"Reached {names[o]}", PERCENT) for o in orders]
 
 
-def _reach_cells(group: pd.DataFrame, orders) -> list:
-    n = len(group)
-    current = group["current"].to_numpy()
-    return [share(int((current >= o).sum()), n) for o in orders]
+@dataclass(frozen=True)
+class _Groups:
+    """Counts per group, each one pass of `np.bincount` over the people (no Python loop)."""
+
+    keys: np.ndarray
+    people: np.ndarray
+    targeted: np.ndarray
+    at_target: np.ndarray
+    reached: np.ndarray  # [tier index, group]: people holding that tier or a higher one
+
+    def cells(self, i: int) -> tuple[int, list]:
+        """Group `i`'s size, and its People / At target / Share / Reached cells."""
+        n = int(self.people[i])
+        return n, [
+            count(n, n),
+            count(int(self.at_target[i]), n),
+            share(int(self.at_target[i]), int(self.targeted[i])) if n >= MIN_GROUP else SUPPRESSED,
+            *(share(int(r[i]), n) for r in self.reached),
+        ]
 
 
-def _stall(group: pd.DataFrame, orders, names) -> str | type(SUPPRESSED) | None:
+def _groups(people: pd.DataFrame, keys: np.ndarray, orders) -> _Groups:
+    codes, unique = pd.factorize(keys, sort=True)
+
+    def total(weights=None) -> np.ndarray:
+        return np.bincount(codes, weights=weights, minlength=len(unique)).astype(np.int64)
+
+    current = people["current"].to_numpy()
+    return _Groups(
+        keys=unique,
+        people=total(),
+        targeted=total(people["target"].to_numpy() > 0),
+        at_target=total(people["at_target"].to_numpy()),
+        reached=np.array([total(current >= order) for order in orders]).reshape(
+            len(orders), len(unique)
+        ),
+    )
+
+
+def _stall(n: int, reached: list[int], orders, names) -> str | type(SUPPRESSED) | None:
     """The first tier most of the group has not reached (None: most reached every tier)."""
-    if len(group) < MIN_GROUP:
+    if n < MIN_GROUP:
         return SUPPRESSED
-    current = group["current"].to_numpy()
-    for order in orders:
-        if (current >= order).sum() * 2 <= len(group):
+    for order, holding in zip(orders, reached, strict=True):
+        if holding * 2 <= n:
             return names[order]
     return None
 
@@ -365,7 +379,7 @@ def _funnel(people, orders, names) -> Table:
         note="Reached: holds this tier now (and so every tier before it). Stopped here: this "
         "is the highest tier they hold. The first row counts everyone in this view.",
     )
-    stall = _stall(people, orders, names)
+    stall = _stall(n, [int((current >= o).sum()) for o in orders], orders, names)
     if stall is SUPPRESSED:
         table.summary = "Too few people in this view to show the funnel."
     elif stall is None:
@@ -376,26 +390,17 @@ def _funnel(people, orders, names) -> Table:
 
 
 def _group_label(value, lookup: dict, missing: str) -> str:
-    return missing if pd.isna(value) else lookup.get(int(value), "?")
+    return missing if value == NONE else lookup.get(int(value), "?")
 
 
 def _breakdown(people, column, title, lookup, orders, names) -> Table:
     missing = f"No {column}"
+    groups = _groups(people, people[column].to_numpy(), orders)
     rows = []
-    for value, group in people.groupby(column, dropna=False, sort=False):
-        n = len(group)
-        targeted = int((group["target"] > 0).sum())
-        at = int(group["at_target"].sum())
-        rows.append(
-            [
-                _group_label(value, lookup, missing),
-                count(n, n),
-                count(at, n),
-                share(at, targeted) if n >= MIN_GROUP else SUPPRESSED,
-                *_reach_cells(group, orders),
-                _stall(group, orders, names),
-            ]
-        )
+    for i, key in enumerate(groups.keys):
+        n, cells = groups.cells(i)
+        stall = _stall(n, [int(r[i]) for r in groups.reached], orders, names)
+        rows.append([_group_label(key, lookup, missing), *cells, stall])
     rows.sort(key=lambda r: (r[0] == missing, r[0].lower()))
     suppressed = sum(1 for r in rows if r[1] is SUPPRESSED)
     return Table(
@@ -431,19 +436,12 @@ def _cohorts(people, orders, names, now) -> Table:
     index = (started.dt.year * 4 + (started.dt.month - 1) // 3).where(known, 10**6)
     index = index.where(index >= first, 0)
     labels = {0: f"Started before {first_label}", 10**6: "Start date unknown"}
+    groups = _groups(people, index.to_numpy(), orders)
     rows = []
-    for key, group in people.groupby(index.to_numpy(), sort=True):
-        label = labels.get(key) or f"Started {key // 4} Q{key % 4 + 1}"
-        n = len(group)
-        targeted = int((group["target"] > 0).sum())
-        at = int(group["at_target"].sum())
+    for i, key in enumerate(groups.keys):
+        _, (size, _, at_target, *reached) = groups.cells(i)
         rows.append(
-            [
-                label,
-                count(n, n),
-                share(at, targeted) if n >= MIN_GROUP else SUPPRESSED,
-                *_reach_cells(group, orders),
-            ]
+            [labels.get(key) or f"Started {key // 4} Q{key % 4 + 1}", size, at_target, *reached]
         )
     return Table(
         key="cohorts",
@@ -461,53 +459,54 @@ def _cohorts(people, orders, names, now) -> Table:
 
 
 def _crossings(people, periods, now_us) -> dict:
-    """For each department, the moment it first passed each threshold (or None)."""
-    targeted = people[people["target"] > 0]
-    joins = pd.DataFrame(
-        {
-            "department": targeted["department"].to_numpy(),
-            "at": targeted["start"].to_numpy(),
-            "num": 0,
-            "den": 1,
-        }
-    )
-    tp = periods[periods["is_target"] & (periods["from"] <= now_us)]
-    gains = pd.DataFrame(
-        {"department": tp["department"].to_numpy(), "at": tp["from"].to_numpy(), "num": 1, "den": 0}
-    )
-    lost = tp[tp["lapsed"] <= now_us]
-    losses = pd.DataFrame(
-        {
-            "department": lost["department"].to_numpy(),
-            "at": lost["lapsed"].to_numpy(),
-            "num": -1,
-            "den": 0,
-        }
-    )
-    changes = pd.concat([joins, gains, losses], ignore_index=True)
-    changes["department"] = changes["department"].astype("Int64").fillna(-1)
-    steps = changes.groupby(["department", "at"], sort=True)[["num", "den"]].sum()
-    running = steps.groupby(level="department").cumsum()
-    result = {}
-    for department, frame in running.groupby(level="department"):
-        num, den = frame["num"].to_numpy(), frame["den"].to_numpy()
-        at = frame.index.get_level_values("at").to_numpy()
-        crossings = []
-        for value, _ in THRESHOLDS:
-            hit = np.flatnonzero((den >= MIN_GROUP) & (num * 100 >= round(value * 100) * den))
-            crossings.append(int(at[hit[0]]) if len(hit) else None)
-        result[None if department == -1 else int(department)] = crossings
+    """For each department, the moment it first passed each threshold (or None).
+
+    Every change to a department's share is an event: a person with a target starts (the
+    denominator grows), reaches their target tier (the numerator grows) or loses it. Sorted
+    by department and time, summed per instant and accumulated per department, the first
+    instant each threshold holds (with at least `MIN_GROUP` people) is the date it passed.
+    """
+    targeted = people["target"].to_numpy() > 0
+    ours = periods[periods["is_target"].to_numpy() & (periods["begins"].to_numpy() <= now_us)]
+    lost = ours[ours["lapsed"].to_numpy() <= now_us]
+    parts = [
+        (people["department"].to_numpy()[targeted], people["start"].to_numpy()[targeted], 0, 1),
+        (ours["department"].to_numpy(), ours["begins"].to_numpy(), 1, 0),
+        (lost["department"].to_numpy(), lost["lapsed"].to_numpy(), -1, 0),
+    ]
+    department = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    if not len(department):
+        return {}
+    at = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    num = np.concatenate([np.full(len(p[0]), p[2], dtype=np.int64) for p in parts])
+    den = np.concatenate([np.full(len(p[0]), p[3], dtype=np.int64) for p in parts])
+    order = np.lexsort((at, department))
+    department, at, num, den = department[order], at[order], num[order], den[order]
+    first = np.flatnonzero(np.r_[True, (department[1:] != department[:-1]) | (at[1:] != at[:-1])])
+    department, at = department[first], at[first]
+    num, den = np.add.reduceat(num, first), np.add.reduceat(den, first)
+    starts = np.flatnonzero(np.r_[True, department[1:] != department[:-1]])
+    lengths = np.diff(np.r_[starts, len(department)])
+    running_num = np.cumsum(num) - np.repeat(np.cumsum(num)[starts] - num[starts], lengths)
+    running_den = np.cumsum(den) - np.repeat(np.cumsum(den)[starts] - den[starts], lengths)
+    result = {None if d == NONE else int(d): [None] * len(THRESHOLDS) for d in department[starts]}
+    for t, (value, _) in enumerate(THRESHOLDS):
+        hits = np.flatnonzero(
+            (running_den >= MIN_GROUP) & (running_num * 100 >= round(value * 100) * running_den)
+        )
+        passed, where = np.unique(department[hits], return_index=True)
+        for d, i in zip(passed, where, strict=True):
+            result[None if d == NONE else int(d)][t] = int(at[hits[i]])
     return result
 
 
-def _curve(people, periods, now_us, departments) -> Table:
-    crossings = _crossings(people, periods, now_us)
+def _curve(people, crossings, departments) -> Table:
+    groups = _groups(people, people["department"].to_numpy(), orders=[])
     rows = []
-    for value, group in people.groupby("department", dropna=False, sort=False):
-        key = None if pd.isna(value) else int(value)
-        targeted = int((group["target"] > 0).sum())
-        at = int(group["at_target"].sum())
-        current = share(at, targeted)
+    for value, targeted, at in zip(groups.keys, groups.targeted, groups.at_target, strict=True):
+        key = None if value == NONE else int(value)
+        targeted = int(targeted)
+        current = share(int(at), targeted)
         passed = crossings.get(key, [None, None]) if targeted >= MIN_GROUP else [None, None]
         if current is SUPPRESSED:
             stage = SUPPRESSED
@@ -567,7 +566,7 @@ def _people_table(people, names, lookups) -> tuple[Table, int]:
     )
 
     def named(column: str, lookup: dict) -> list[str]:
-        return [lookup.get(int(v), "?") if not pd.isna(v) else "–" for v in ordered[column]]
+        return [lookup.get(int(v), "?") if v != NONE else "–" for v in ordered[column]]
 
     rows = [
         list(row)

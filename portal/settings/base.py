@@ -201,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=15),
     },
     # Overdue training assignments: one reminder per person and module, whenever this runs.
+    # The adoption report by email, Monday morning; the outbox sends each person one a week.
+    "reports-weekly-digest": {
+        "task": "portal.tasks.reports_digest_send",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=0),
+    },
     "training-assignment-reminders": {
         "task": "training.tasks.assignment_reminders_sweep",
         "schedule": crontab(hour=7, minute=0),

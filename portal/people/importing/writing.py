@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from ..models import Department, Location, Role, Staff
+from ..services import directory_revise
 from .checking import (
     Existing,
     duplicates_check,
@@ -168,6 +169,7 @@ def apply(plan: _Plan) -> None:
 
     for chunk in _chunks(plan.deactivate):
         Staff.objects.filter(pk__in=chunk).update(active=False)
+    directory_revise()  # the bulk writes above send no signals
 
 
 def _fields_of(plan: _Plan, row: StaffRow) -> dict:
