@@ -7,9 +7,13 @@ class ChampionsConfig(AppConfig):
 
     def ready(self):
         from portal import navigation, permissions
+        from portal.reports import sections
         from portal.tiers import events
 
+        from .reports import champion_coverage_table
+
         navigation.register(navigation.NavItem("Champions", "champions_directory", order=5))
+        sections.register(sections.Section("champion_coverage", champion_coverage_table, order=40))
         navigation.register(
             navigation.NavItem(
                 "Champion review",

@@ -9,9 +9,11 @@ class FaqConfig(AppConfig):
 
     def ready(self):
         from portal import navigation, panels
+        from portal.reports import sections
         from portal.tiers import events
 
         from . import receivers, selectors
+        from .reports import faq_table
 
         events.register(
             events.EventKind(
@@ -31,4 +33,5 @@ class FaqConfig(AppConfig):
                 order=10,
             )
         )
+        sections.register(sections.Section("faq", faq_table, order=30))
         receivers.connect()

@@ -9,7 +9,10 @@ class OfficehoursConfig(AppConfig):
 
     def ready(self):
         from portal import navigation
+        from portal.reports import sections
         from portal.tiers import events
+
+        from .reports import office_hours_table
 
         events.register(
             events.EventKind(
@@ -21,3 +24,4 @@ class OfficehoursConfig(AppConfig):
             )
         )
         navigation.register(navigation.NavItem("Office hours", "officehours_sessions", order=4))
+        sections.register(sections.Section("office_hours", office_hours_table, order=20))

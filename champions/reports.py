@@ -1,0 +1,126 @@
+"""The champions section of the adoption report: does every team in view have a champion?
+
+Leaders read it to see where the programme has no one yet: for each department among the
+people in view, the active champions against the programme's target (one per
+`ScoreSettings.staff_per_champion` people, and at least one), the same rule as the programme's
+own coverage screen (`selectors.coverage`), applied to the people in view only. It is shown
+even before anyone is a champion: "no department has a champion yet" is news to a leader.
+
+Names never appear. A department with fewer than 5 people in view keeps its name but not its
+numbers, and it is listed after the others by name, so its place in the order does not give
+away whether it has a champion. Two queries: the target setting, and one grouped count.
+"""
+
+import math
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from portal.people.models import Staff
+from portal.reports.tables import (
+    COUNT,
+    MIN_GROUP,
+    SUPPRESSED,
+    TEXT,
+    Cell,
+    Column,
+    Table,
+    count,
+)
+
+from .models import Champion, ScoreSettings
+
+NO_DEPARTMENT = "No department"
+
+
+def champion_coverage_table(
+    *, people: QuerySet[Staff], since: datetime, now: datetime, whole_organisation: bool
+) -> Table:
+    """Active champions per department among the people in view, against the target. The
+    period does not apply: coverage is as things stand."""
+    per = staff_per_champion_get()
+    groups = (
+        people.order_by()
+        .values("department_id", "department__name")
+        .annotate(
+            people=Count("pk"),
+            champions=Count("pk", filter=Q(champion__status=Champion.Status.ACTIVE)),
+        )
+    )
+    shown, small, nobody = [], [], None
+    for group in groups:
+        name, n, champions = group["department__name"], group["people"], group["champions"]
+        if group["department_id"] is None:
+            nobody = group
+        elif n < MIN_GROUP:
+            small.append(name)
+        else:
+            target = max(1, math.ceil(n / per))
+            shown.append([name, n, champions, target, max(0, target - champions)])
+    # Departments without a champion first, then the largest gap, then by name.
+    shown.sort(key=lambda row: (row[2] > 0, -row[4], row[0].casefold()))
+    rows: list[list[Cell]] = [
+        *shown,
+        *([name, SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED] for name in sorted(small)),
+    ]
+    if nobody is not None:
+        n = nobody["people"]
+        rows.append([NO_DEPARTMENT, count(n, n), count(nobody["champions"], n), None, None])
+    return Table(
+        key="champion_coverage",
+        title="Champion coverage",
+        columns=[
+            Column("Department", TEXT),
+            Column("People", COUNT),
+            Column("Active champions", COUNT),
+            Column("Target", COUNT),
+            Column("Gap", COUNT),
+        ],
+        rows=rows,
+        summary=_summary(shown, small, nobody, per),
+        note=(
+            "Active champions among the people in this view, by department, as things stand "
+            f"today; the target is {_per_people(per)}, and at least one for every department. "
+            "A champion in the same department but outside this view is not counted here. "
+            f"Departments with fewer than {MIN_GROUP} people in this view keep their name but "
+            "not their numbers, and are listed after the others. People without a department "
+            "are counted in the last row, which has no target."
+        ),
+    )
+
+
+def staff_per_champion_get() -> int:
+    """The coverage target's "one champion per N staff", read without creating the settings
+    row (`ScoreSettings.current()` would write one; a report only reads)."""
+    per = ScoreSettings.objects.order_by("pk").values_list("staff_per_champion", flat=True)
+    return per.first() or ScoreSettings._meta.get_field("staff_per_champion").get_default()
+
+
+def _per_people(per: int) -> str:
+    return "one per person" if per == 1 else f"one per {per:,} people"
+
+
+def _summary(shown: list[list], small: list[str], nobody: dict | None, per: int) -> str:
+    aim = f"the programme aims for {_per_people(per)}."
+    if not shown and not small and nobody is None:
+        return "There is no one in this view."
+    if not shown:
+        sentence = (
+            f"No department in this view has {MIN_GROUP} people or more, so coverage is "
+            f"withheld; {aim}"
+        )
+    elif not (without := sum(1 for row in shown if row[2] == 0)):
+        sentence = f"Every department in this view has a champion; {aim}"
+    else:
+        total = len(shown)
+        sentence = (
+            f"{without} of {total} department{'s' if total != 1 else ''} in this view "
+            f"{'has' if without == 1 else 'have'} no champion; {aim}"
+        )
+    if shown and small:
+        k = len(small)
+        sentence += (
+            f" {k} smaller department{'s are' if k != 1 else ' is'} not counted: fewer than "
+            f"{MIN_GROUP} people in view."
+        )
+    return sentence
