@@ -554,9 +554,10 @@ def _curve_summary(rows) -> str:
     shown = [r for r in rows if r[2] is not SUPPRESSED]
     tipped = sum(1 for r in shown if r[2] >= THRESHOLDS[1][0])
     early = sum(1 for r in shown if THRESHOLDS[0][0] <= r[2] < THRESHOLDS[1][0])
+    departments = "department" if len(shown) == 1 else "departments"
     return (
-        f"{tipped} of {len(shown)} departments are past the tipping point (25 %), "
-        f"{early} more past the early adopters (16 %)."
+        f"{tipped} of {len(shown)} {departments} {'is' if tipped == 1 else 'are'} past the "
+        f"tipping point (25 %), {early} more past the early adopters (16 %)."
     )
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
@@ -62,6 +63,9 @@ def adoption(request):
     template = "reports/adoption.html#report" if request.htmx else "reports/adoption.html"
     response = TemplateResponse(request, template, context)
     response["Vary"] = "HX-Request"
+    if request.htmx:  # the address bar shows the view's own address, without empty filters
+        query = context["query"]
+        response["HX-Push-Url"] = reverse("reports") + (f"?{query}" if query else "")
     return response
 
 
