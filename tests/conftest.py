@@ -16,6 +16,7 @@ from django.core.management import call_command
 
 from portal import permissions
 from portal.factories import UserFactory
+from portal.reports.frames import frames_forget
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTING_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
@@ -24,8 +25,10 @@ COMMITTING_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
 @pytest.fixture(autouse=True)
 def _cache_cleared():
     """Each test starts with an empty cache, as a new deployment does (the menu caches the
-    FAQ guide's address, search caches word statistics)."""
+    FAQ guide's address, search caches word statistics), and with no report frames kept: every
+    test is a rolled-back transaction, so ids and counts come back in the next one."""
     cache.clear()
+    frames_forget()
     yield
     cache.clear()
 

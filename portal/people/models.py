@@ -89,10 +89,11 @@ class Staff(models.Model):
 
 
 class DirectoryRevision(models.Model):
-    """A number that changes whenever the directory does (an import, an edit in the admin), so
-    readers that keep a copy of it, such as the adoption report, know when theirs is stale."""
+    """A token that changes whenever the directory does (an import, an edit in the admin), so
+    readers that keep a copy of it, such as the adoption report, know when theirs is stale.
+    Random, not a counter: a rolled-back change must not hand its value to the next one."""
 
-    number = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=32)
 
     def __str__(self):
-        return f"directory revision {self.number}"
+        return f"directory revision {self.token}"

@@ -1,7 +1,8 @@
 """Writes for the staff directory that are not the HR import."""
 
+import uuid
+
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from .models import DirectoryRevision, Staff
 
@@ -37,5 +38,6 @@ def staff_of_request(request) -> Staff | None:
 def directory_revise(**kwargs) -> None:
     """Mark the directory as changed (after an import, or any save or delete of a person, role,
     department or location; also a signal receiver, hence `**kwargs`)."""
-    if not DirectoryRevision.objects.filter(pk=1).update(number=F("number") + 1):
-        DirectoryRevision.objects.get_or_create(pk=1, defaults={"number": 1})
+    token = uuid.uuid4().hex
+    if not DirectoryRevision.objects.filter(pk=1).update(token=token):
+        DirectoryRevision.objects.get_or_create(pk=1, defaults={"token": token})

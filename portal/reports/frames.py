@@ -7,7 +7,7 @@ attainments only when someone reaches or loses a tier, the directory on an impor
 So each process keeps its last copy with the *state* it was read at, and one cheap query per
 report checks that state: the attainment table's row count and highest id (its sync only
 inserts and deletes, and ids only grow, so any change moves one of them) and the directory's
-revision number (`people.services.directory_revise`, bumped by every import and by signals
+revision token (`people.services.directory_revise`, renewed by every import and by signals
 on every save or delete). When either moved, the frames are read again. A copy is therefore
 never stale, only reused; and the frames hold no time: "held now" is computed per request.
 """
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.db import connection
 from django.db.models import CharField
 from django.db.models.functions import Cast
@@ -67,7 +68,7 @@ def _state() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM {attainments}), (SELECT MAX(id) FROM {attainments}),"  # noqa: S608
-            f" (SELECT number FROM {revisions} WHERE id = 1), (SELECT COUNT(*) FROM {revisions})",
+            f" (SELECT token FROM {revisions} WHERE id = 1)",
             [],
         )
         return (connection.settings_dict["NAME"], *cursor.fetchone())
@@ -93,7 +94,12 @@ def _people() -> pd.DataFrame:
     people = pd.DataFrame.from_records(rows, columns=columns).set_index("pk")
     for column in ("department", "role", "location"):
         people[column] = people[column].fillna(NONE).astype(np.int64)
-    started = pd.to_datetime(people["start"], format="%Y-%m-%d", utc=True, errors="coerce")
+    # A start date is a day where the company is: it begins at local midnight.
+    started = pd.to_datetime(people["start"], format="%Y-%m-%d", errors="coerce").dt.tz_localize(
+        settings.TIME_ZONE,
+        ambiguous=np.zeros(len(people), dtype=bool),
+        nonexistent="shift_forward",
+    )
     microseconds = (started - pd.Timestamp(EPOCH)) // pd.Timedelta(microseconds=1)
     people["start"] = microseconds.fillna(NEVER).astype(np.int64)
     return people

@@ -20,6 +20,7 @@ from django.http import Http404
 
 from ..people.models import Department, Location, Role, Staff
 from ..permissions import can_run_programme, can_view_reports
+from .frames import NONE, organisation_frames
 
 PERIODS = {"4w": 4, "13w": 13, "26w": 26, "52w": 52}  # weeks of trend and of activity counted
 PERIOD_LABELS = {w: f"Last {n} weeks" for w, n in PERIODS.items()}
@@ -40,7 +41,12 @@ def line_ids(head_id: int) -> RawSQL:
 
 
 def manages_anyone(staff: Staff | None) -> bool:
-    return staff is not None and Staff.objects.filter(manager=staff, active=True).exists()
+    """Whether `staff` (still here) has anyone still here reporting to them."""
+    return (
+        staff is not None
+        and staff.active
+        and Staff.objects.filter(manager=staff, active=True).exists()
+    )
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,7 @@ def _whole_number(value: str | None) -> int | None:
     text = (value or "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 12:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:  # "²" is a digit to Python
         raise Http404("No such report.")
     return int(text)
 
@@ -126,6 +132,7 @@ def _whole_number(value: str | None) -> int | None:
 def report_scope(*, user, staff: Staff | None, params) -> ReportScope:
     """The scope `user` asked for with `params` (a QueryDict), or Http404 when it is outside
     what they may see (including when they may see no report at all)."""
+    staff = staff if staff is not None and staff.active else None  # someone who left
     organisation = can_view_reports(user) or can_run_programme(user)
     asked = _whole_number(params.get("line"))
     if asked is None:
@@ -160,22 +167,28 @@ def _within(head: Staff, staff: Staff) -> bool:
 
 
 def _choices(scope: ReportScope) -> dict[str, list[tuple[int, str]]]:
-    """The departments, roles and locations that occur in the scope: the only filter values
-    it accepts. One query for what occurs, one per list for the names."""
-    present = scope.people(filtered=False).values_list("department_id", "role_id", "location_id")
+    """The departments, roles and locations that occur among the active people in the scope:
+    the only filter values it accepts. For the whole organisation they come from the report's
+    kept frames (no query beyond theirs); for a line, from one query; then one per name list."""
     if scope.whole_organisation:
-        occurs = None  # every value occurs somewhere in the organisation
+        people = organisation_frames().people
+        occurs = [set(people[name].unique()) for name in ("department", "role", "location")]
     else:
-        rows = list(present.distinct())
+        rows = list(
+            scope.people(filtered=False)
+            .values_list("department_id", "role_id", "location_id")
+            .order_by()
+            .distinct()
+        )
         occurs = [{row[i] for row in rows} for i in range(3)]
     choices = {}
     for i, (name, model) in enumerate(
         (("department", Department), ("role", Role), ("location", Location))
     ):
-        objects = model.objects.order_by("name")
-        if occurs is not None:
-            objects = objects.filter(pk__in=[pk for pk in occurs[i] if pk is not None])
-        choices[name] = list(objects.values_list("pk", "name"))
+        present = [int(pk) for pk in occurs[i] if pk is not None and pk != NONE]
+        choices[name] = list(
+            model.objects.filter(pk__in=present).order_by("name").values_list("pk", "name")
+        )
     return choices
 
 
@@ -223,6 +236,8 @@ def reports_visible(user) -> bool:
     key = f"reports:manager:{user.pk}"
     manages = cache.get(key)
     if manages is None:
-        manages = Staff.objects.filter(manager__user=user, active=True).exists()
+        manages = Staff.objects.filter(
+            manager__user=user, manager__active=True, active=True
+        ).exists()
         cache.set(key, manages, 300)
     return manages

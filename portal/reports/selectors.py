@@ -8,7 +8,8 @@ history. The domain apps' sections (office hours, FAQ, champions) add one or two
 
 Definitions, in the words the report uses:
 - *at target*: holding the tier the person's role asks (tiers are cumulative: holding tier N
-  means holding 1..N). People whose role asks no tier are in the funnel, not in the shares.
+  means holding 1..N). People whose role asks no tier, and people who have not started yet,
+  are in the funnel, not in the shares. Start dates are days in the site's time zone.
 - a share of a group under five people is withheld (`tables.SUPPRESSED`), in every table.
 - *where most stop*: the first tier that most (more than half) of a group has not reached.
 - a department *passed* a diffusion threshold (16 % early adopters, 25 % tipping point) on the
@@ -186,16 +187,19 @@ def _derive(people, periods, now_us: int, tiers) -> tuple[pd.DataFrame, pd.DataF
     held = (reached <= now_us) & (lapsed > now_us)
     current = np.zeros(len(people), dtype=np.int64)
     np.maximum.at(current, position[held], order[held])
+    # Shares count the people whose role asks a tier and who have started.
+    counted = (target > 0) & (people["start"].to_numpy() <= now_us)
     people = people.assign(
-        target=target, current=current, at_target=(target > 0) & (current >= target)
+        target=target, counted=counted, current=current, at_target=counted & (current >= target)
     )
-    start = people["start"].to_numpy()[position]
+    # A period counts from the day the person started, if it began before (pre-boarding);
+    # one that ended before they started does not count at all.
+    begins = np.maximum(reached, people["start"].to_numpy()[position])
     periods = periods.assign(
         position=position,
         order=order,
-        is_target=(target[position] > 0) & (order == target[position]),
-        # Counted from the day the person started, if they reached it before (pre-boarding).
-        begins=np.maximum(reached, start),
+        is_target=(target[position] > 0) & (order == target[position]) & (lapsed > begins),
+        begins=begins,
         department=people["department"].to_numpy()[position],
     )
     return people, periods
@@ -218,7 +222,7 @@ def _target_held_at(people: pd.DataFrame, periods: pd.DataFrame, at_us: int) -> 
 
 def _headline(people, periods, now_us, lookups, crossings) -> Headline:
     n = len(people)
-    with_target = int((people["target"] > 0).sum())
+    with_target = int(people["counted"].sum())
     at_target = int(people["at_target"].sum())
     week_ago = now_us - WEEK_US
     then = (people["target"].to_numpy() > 0) & (people["start"].to_numpy() <= week_ago)
@@ -270,7 +274,7 @@ def _trend(people, periods, now_us, weeks) -> Table:
     for end, num, den in zip(ends, numerators, denominators, strict=True):
         rows.append(
             [
-                from_us(end).date(),
+                timezone.localtime(from_us(end)).date(),
                 count(int(den), int(den)),
                 count(int(num), int(den)),
                 share(int(num), int(den)),
@@ -335,7 +339,7 @@ def _groups(people: pd.DataFrame, keys: np.ndarray, orders) -> _Groups:
     return _Groups(
         keys=unique,
         people=total(),
-        targeted=total(people["target"].to_numpy() > 0),
+        targeted=total(people["counted"].to_numpy()),
         at_target=total(people["at_target"].to_numpy()),
         reached=np.array([total(current >= order) for order in orders]).reshape(
             len(orders), len(unique)
@@ -348,7 +352,7 @@ def _stall(n: int, reached: list[int], orders, names) -> str | type(SUPPRESSED) 
     if n < MIN_GROUP:
         return SUPPRESSED
     for order, holding in zip(orders, reached, strict=True):
-        if holding * 2 <= n:
+        if holding * 2 < n:
             return names[order]
     return None
 
@@ -466,7 +470,7 @@ def _crossings(people, periods, now_us) -> dict:
     by department and time, summed per instant and accumulated per department, the first
     instant each threshold holds (with at least `MIN_GROUP` people) is the date it passed.
     """
-    targeted = people["target"].to_numpy() > 0
+    targeted = people["counted"].to_numpy()
     ours = periods[periods["is_target"].to_numpy() & (periods["begins"].to_numpy() <= now_us)]
     lost = ours[ours["lapsed"].to_numpy() <= now_us]
     parts = [
@@ -556,8 +560,8 @@ def _curve_summary(rows) -> str:
     early = sum(1 for r in shown if THRESHOLDS[0][0] <= r[2] < THRESHOLDS[1][0])
     departments = "department" if len(shown) == 1 else "departments"
     return (
-        f"{tipped} of {len(shown)} {departments} {'is' if tipped == 1 else 'are'} past the "
-        f"tipping point (25 %), {early} more past the early adopters (16 %)."
+        f"Past the tipping point (25 %): {tipped} of {len(shown)} {departments}; "
+        f"past the early adopters (16 %) only: {early}."
     )
 
 
