@@ -78,7 +78,6 @@ class Adoption:
     cohorts: Table
     curve: Table
     people: Table | None  # named rows: only where names may be shown
-    people_total: int = 0
     extra: list[Table] = field(default_factory=list)  # the domain apps' sections
 
     def tables(self) -> list[Table]:
@@ -136,7 +135,7 @@ def adoption_numbers(*, scope: ReportScope, now: datetime | None = None) -> Adop
         people=None,
     )
     if scope.names_visible:
-        adoption.people, adoption.people_total = _people_table(people, names, lookups)
+        adoption.people = _people_table(people, names, lookups)
     return adoption
 
 
@@ -565,7 +564,7 @@ def _curve_summary(rows) -> str:
     )
 
 
-def _people_table(people, names, lookups) -> tuple[Table, int]:
+def _people_table(people, names, lookups) -> Table:
     ordered = people.assign(key=people["display_name"].str.lower()).sort_values(
         ["at_target", "current", "key"], kind="stable"
     )
@@ -600,4 +599,4 @@ def _people_table(people, names, lookups) -> tuple[Table, int]:
         summary="Everyone in this view, those furthest from their target first. Names are "
         "shown to their own managers and to the community managers only.",
     )
-    return table, len(rows)
+    return table
