@@ -5,6 +5,8 @@ Every view resolves the caller's scope with `report_scope` first (404 outside it
 URL, a filter change and a download always show the same people, suppressed the same way.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -28,13 +30,19 @@ from .selectors import Adoption, adoption_report
 PRIVATE = "private, no-store"
 
 
-def _adoption(request) -> Adoption | None:
-    """The caller's report, or None when they may see no report at all (a 403)."""
-    staff = staff_of_request(request)
-    if not may_see_reports(request.user, staff):
-        return None
-    scope = report_scope(user=request.user, staff=staff, params=request.GET)
-    return adoption_report(scope=scope)
+def _with_report(view):
+    """Call `view(request, report)` with the caller's report for the query string: 403 when
+    they may see no report at all, 404 (from `report_scope`) outside their scope."""
+
+    @wraps(view)
+    def wrapped(request):
+        staff = staff_of_request(request)
+        if not may_see_reports(request.user, staff):
+            return permission_denied(request, PermissionDenied())
+        scope = report_scope(user=request.user, staff=staff, params=request.GET)
+        return view(request, adoption_report(scope=scope))
+
+    return wrapped
 
 
 def _filename(adoption: Adoption, extension: str) -> str:
@@ -51,10 +59,8 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @require_GET
 @never_cache
-def adoption(request):
-    report = _adoption(request)
-    if report is None:
-        return permission_denied(request, PermissionDenied())
+@_with_report
+def adoption(request, report: Adoption):
     context = adoption_context(report)
     context["lines"] = report.scope.lines
     context["filter_fields"] = filter_fields(report.scope)
@@ -70,19 +76,15 @@ def adoption(request):
 
 
 @require_GET
-def adoption_pdf(request):
-    report = _adoption(request)
-    if report is None:
-        return permission_denied(request, PermissionDenied())
+@_with_report
+def adoption_pdf(request, report: Adoption):
     pdf = pdf_from_template(template_name="reports/pdf/adoption.html", context=pdf_context(report))
     return _download(pdf, "application/pdf", _filename(report, "pdf"))
 
 
 @require_GET
-def adoption_xlsx(request):
-    report = _adoption(request)
-    if report is None:
-        return permission_denied(request, PermissionDenied())
+@_with_report
+def adoption_xlsx(request, report: Adoption):
     content = report_xlsx(
         title=f"Adoption: {report.scope.description}",
         tables=report.tables(),
@@ -96,10 +98,8 @@ def adoption_xlsx(request):
 
 
 @require_GET
-def adoption_csv(request):
-    report = _adoption(request)
-    if report is None:
-        return permission_denied(request, PermissionDenied())
+@_with_report
+def adoption_csv(request, report: Adoption):
     wanted = request.GET.get("table", "by_department")
     table = next((t for t in report.tables() if t.key == wanted), None)
     if table is None:
