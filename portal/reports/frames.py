@@ -40,20 +40,28 @@ class Frames:
 
 
 _lock = threading.Lock()
-_kept: dict[str, tuple[tuple, Frames]] = {}
+_kept: dict[tuple[str, str], tuple[tuple, pd.DataFrame]] = {}
 
 
 def organisation_frames() -> Frames:
-    """The frames of the whole organisation, read again only when the data changed."""
-    state = _state()
-    key = connection.alias
+    """The frames of the whole organisation, each read again only when its data changed (a
+    new attainment re-reads the periods, not the people)."""
+    database, attainments, revision = _state()
+    return Frames(
+        people=_kept_or_read("people", (database, revision), _people),
+        periods=_kept_or_read("periods", (database, attainments), _periods),
+    )
+
+
+def _kept_or_read(name: str, state: tuple, read) -> pd.DataFrame:
+    key = (connection.alias, name)
     kept = _kept.get(key)
     if kept is not None and kept[0] == state:
         return kept[1]
-    frames = Frames(people=_people(), periods=_periods())
+    frame = read()
     with _lock:
-        _kept[key] = (state, frames)
-    return frames
+        _kept[key] = (state, frame)
+    return frame
 
 
 def frames_forget() -> None:
@@ -71,7 +79,8 @@ def _state() -> tuple:
             f" (SELECT token FROM {revisions} WHERE id = 1)",
             [],
         )
-        return (connection.settings_dict["NAME"], *cursor.fetchone())
+        count, highest, revision = cursor.fetchone()
+        return connection.settings_dict["NAME"], (count, highest), revision
 
 
 def _rows(queryset) -> list[tuple]:

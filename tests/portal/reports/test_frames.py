@@ -23,7 +23,8 @@ def people():
 def test_a_second_read_reuses_the_frames_in_one_query(people, django_assert_num_queries):
     first = frames.organisation_frames()
     with django_assert_num_queries(1):  # the state check, nothing else
-        assert frames.organisation_frames() is first
+        second = frames.organisation_frames()
+    assert second.people is first.people and second.periods is first.periods
     assert sorted(first.people["display_name"]) == ["Person 0", "Person 1", "Person 2"]
 
 
@@ -38,6 +39,18 @@ def test_a_new_or_removed_attainment_is_seen_at_once(people):
     period.delete()
     TierAttainment.objects.create(staff=people[1], tier=aware, reached_at=timezone.now())
     assert list(frames.organisation_frames().periods["staff"]) == [people[1].pk]
+
+
+def test_a_new_attainment_reads_the_periods_again_but_not_the_people(
+    people, django_assert_num_queries
+):
+    first = frames.organisation_frames()
+    TierAttainment.objects.create(
+        staff=people[0], tier=Tier.objects.get(order=1), reached_at=timezone.now()
+    )
+    with django_assert_num_queries(2):  # the state check and the periods
+        second = frames.organisation_frames()
+    assert second.people is first.people and len(second.periods) == 1
 
 
 def test_any_edit_of_a_person_or_role_is_seen_at_once(people):
