@@ -130,8 +130,12 @@ def people_search(request):
             .select_related("department")
             .order_by("display_name")[:8]
         )
+    # The colleague already picked stays picked when the list is redrawn for more typing.
+    chosen = _int(request.GET.get("nominee"))
     return TemplateResponse(
-        request, "champions/nominate.html#matches", {"people": people, "query": query}
+        request,
+        "champions/nominate.html#matches",
+        {"people": people, "query": query, "chosen": chosen},
     )
 
 

@@ -64,10 +64,12 @@ def _kept_or_read(name: str, state: tuple, read) -> pd.DataFrame:
     return frame
 
 
-def frames_forget() -> None:
-    """Drop the kept copies (tests that rebuild a database under the same ids use this)."""
+def frames_forget(*, only: str | None = None) -> None:
+    """Drop the kept copies, or only one ("people" or "periods"): for tests, whose rolled-back
+    databases come back under the same ids, and for the bench."""
     with _lock:
-        _kept.clear()
+        for key in [k for k in _kept if only is None or k[1] == only]:
+            del _kept[key]
 
 
 def _state() -> tuple:

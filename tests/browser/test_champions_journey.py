@@ -114,7 +114,10 @@ def _nominate(portal, server_lock):
     choice = f"{CANDIDATE} ({DEPT_A})"
 
     # Part of the name: the live matches (htmx) offer the colleague, with their department.
-    search.press_sequentially("okaf", delay=40)
+    # (Wait for the answer to the whole word: on a slow machine an earlier pause in typing
+    # may have drawn the list already, and the last answer redraws it.)
+    with page.expect_response(lambda r: "search=okaf&" in r.url or r.url.endswith("search=okaf")):
+        search.press_sequentially("okaf", delay=40)
     expect(matches.get_by_role("group", name="Pick the colleague you mean")).to_be_visible()
     expect(matches.get_by_label(choice)).to_have_count(1)
     portal.check_a11y()
@@ -139,7 +142,8 @@ def _nominate(portal, server_lock):
 
     # The matches are not shown again after the refusal: search once more, pick, and send.
     search.fill("")
-    search.press_sequentially("Okafor", delay=40)
+    with page.expect_response(lambda r: "search=Okafor" in r.url):
+        search.press_sequentially("Okafor", delay=40)
     expect(matches.get_by_label(choice)).to_have_count(1)
     portal.check_a11y()
     matches.get_by_label(choice).check()

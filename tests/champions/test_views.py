@@ -51,3 +51,20 @@ def test_champion_pages_do_not_grow_with_the_organisation(
     for url, queries in pins.items():
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_the_live_search_keeps_the_colleague_already_picked(client, staff_user):
+    """More typing redraws the matches; the person picked from an earlier list stays picked."""
+    amara = StaffFactory(display_name="Amara Okafor")
+    StaffFactory(display_name="Amadou Okoro")
+    client.force_login(staff_user)
+    url = reverse("champions_people_search")
+    picked = client.get(
+        url, {"search": "Okafor", "nominee": amara.pk}, headers={"HX-Request": "true"}
+    )
+    assert f'value="{amara.pk}" id="person-{amara.pk}" checked' in picked.content.decode()
+    fresh = client.get(url, {"search": "Okafor"}, headers={"HX-Request": "true"})
+    assert "checked" not in fresh.content.decode()
+    junk = client.get(url, {"search": "Okafor", "nominee": "9" * 5000})
+    assert junk.status_code == 200 and "checked" not in junk.content.decode()
