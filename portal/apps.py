@@ -16,9 +16,10 @@ class PortalConfig(AppConfig):
         from .reports import sections
         from .reports.scope import reports_visible
         from .reports.signins import signins_table
+        from .rollout.models import Wave, WaveMember
 
         user_logged_in.connect(link_staff_on_sign_in, dispatch_uid="portal.link_staff")
-        for model in (Staff, Role, Department, Location):
+        for model in (Staff, Role, Department, Location, Wave, WaveMember):
             for signal in (post_save, post_delete):
                 signal.connect(
                     directory_revise, sender=model, dispatch_uid=f"portal.revise.{model.__name__}"

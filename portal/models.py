@@ -8,6 +8,7 @@ from wagtail.models import Page
 from .blocks import BaseStreamBlock
 from .people.models import Department, DirectoryRevision, Location, Role, Staff
 from .reports.models import DigestDelivery, DigestSubscription
+from .rollout.models import Invitation, PulseAnswer, PulseAsked, Wave, WaveMember, WaveRule
 from .tiers.models import EngagementEvent, Requirement, Tier, TierAttainment
 
 __all__ = [
@@ -18,12 +19,18 @@ __all__ = [
     "DirectoryRevision",
     "EngagementEvent",
     "HomePage",
+    "Invitation",
     "Location",
+    "PulseAnswer",
+    "PulseAsked",
     "Requirement",
     "Role",
     "Staff",
     "Tier",
     "TierAttainment",
+    "Wave",
+    "WaveMember",
+    "WaveRule",
 ]
 
 

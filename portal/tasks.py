@@ -29,3 +29,11 @@ def reports_digest_send() -> int:
     """Weekly: each leader (and everyone who opted in) gets their adoption report as a PDF,
     once per week however many times this runs."""
     return digest.digest_send()
+
+
+@shared_task
+def rollout_invitations_send(wave_id: int) -> int:
+    """A wave's invitations, one email per person however many times this runs."""
+    from .rollout.services import invitations_send
+
+    return invitations_send(wave_id=wave_id)

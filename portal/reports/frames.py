@@ -32,8 +32,8 @@ NEVER = np.iinfo(np.int64).min  # a start date nobody knows: "started before any
 
 @dataclass(frozen=True)
 class Frames:
-    # index: staff pk; columns: department, role, location (NONE when empty), start (epoch
-    # microseconds, NEVER when unknown), display_name
+    # index: staff pk; columns: department, role, location (NONE when empty), start and
+    # invited (epoch microseconds; NEVER when unknown or not rolled out), display_name
     people: pd.DataFrame
     # one row per period: staff, tier (id), reached, lapsed (epoch microseconds; FOREVER)
     periods: pd.DataFrame
@@ -113,7 +113,20 @@ def _people() -> pd.DataFrame:
     )
     microseconds = (started - pd.Timestamp(EPOCH)) // pd.Timedelta(microseconds=1)
     people["start"] = microseconds.fillna(NEVER).astype(np.int64)
+    people["invited"] = _invited(people.index)
     return people
+
+
+def _invited(index: pd.Index) -> np.ndarray:
+    """When each person was invited (their first started wave), as epoch microseconds. Before
+    any wave exists the programme is open to all (NEVER: always invited); once it is rolled
+    out in waves, people no started wave holds are not invited yet (FOREVER)."""
+    from ..rollout.selectors import invited_at, rollout_started
+
+    if not rollout_started():
+        return np.full(len(index), NEVER, dtype=np.int64)
+    at = {pk: int((when - EPOCH).total_seconds() * 1_000_000) for pk, when in invited_at().items()}
+    return np.array([at.get(pk, FOREVER) for pk in index], dtype=np.int64)
 
 
 def _periods() -> pd.DataFrame:

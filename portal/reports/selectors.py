@@ -8,8 +8,9 @@ history. The domain apps' sections (office hours, FAQ, champions) add one or two
 
 Definitions, in the words the report uses:
 - *at target*: holding the tier the person's role asks (tiers are cumulative: holding tier N
-  means holding 1..N). People whose role asks no tier, and people who have not started yet,
-  are in the funnel, not in the shares. Start dates are days in the site's time zone.
+  means holding 1..N). People whose role asks no tier, people who have not started yet, and,
+  once the programme is rolled out in waves, people whose wave has not started ("not yet
+  invited") are in the funnel, not in the shares. Start dates are days in the site's time zone.
 - a share of a group under five people is withheld (`tables.SUPPRESSED`), in every table.
 - *where most stop*: the first tier that most (more than half) of a group has not reached.
 - a department *passed* a diffusion threshold (16 % early adopters, 25 % tipping point) on the
@@ -187,13 +188,19 @@ def _derive(people, periods, now_us: int, tiers) -> tuple[pd.DataFrame, pd.DataF
     current = np.zeros(len(people), dtype=np.int64)
     np.maximum.at(current, position[held], order[held])
     # Shares count the people whose role asks a tier and who have started.
-    counted = (target > 0) & (people["start"].to_numpy() <= now_us)
+    # Joined the programme: started, and invited (their wave started; always, without waves).
+    joined = np.maximum(people["start"].to_numpy(), people["invited"].to_numpy())
+    counted = (target > 0) & (joined <= now_us)
     people = people.assign(
-        target=target, counted=counted, current=current, at_target=counted & (current >= target)
+        target=target,
+        joined=joined,
+        counted=counted,
+        current=current,
+        at_target=counted & (current >= target),
     )
-    # A period counts from the day the person started, if it began before (pre-boarding);
-    # one that ended before they started does not count at all.
-    begins = np.maximum(reached, people["start"].to_numpy()[position])
+    # A period counts from the day the person joined (started and invited), if it began
+    # before; one that ended before they joined does not count at all.
+    begins = np.maximum(reached, joined[position])
     periods = periods.assign(
         position=position,
         order=order,
@@ -224,7 +231,7 @@ def _headline(people, periods, now_us, lookups, crossings) -> Headline:
     with_target = int(people["counted"].sum())
     at_target = int(people["at_target"].sum())
     week_ago = now_us - WEEK_US
-    then = (people["target"].to_numpy() > 0) & (people["start"].to_numpy() <= week_ago)
+    then = (people["target"].to_numpy() > 0) & (people["joined"].to_numpy() <= week_ago)
     held_then = _target_held_at(people, periods, week_ago)
     held_now = people["at_target"].to_numpy()
     reached = int((held_now & ~held_then).sum())
@@ -264,7 +271,7 @@ def _week_ends(now_us: int, weeks: int) -> list[int]:
 def _trend(people, periods, now_us, weeks) -> Table:
     ends = np.array(_week_ends(now_us, weeks), dtype=np.int64)
     targeted = people[people["target"] > 0]
-    starts = np.sort(targeted["start"].to_numpy())
+    starts = np.sort(targeted["joined"].to_numpy())
     denominators = np.searchsorted(starts, ends, side="right")
     tp = periods[periods["is_target"]]
     held = (tp["begins"].to_numpy()[:, None] <= ends) & (tp["lapsed"].to_numpy()[:, None] > ends)
@@ -473,7 +480,7 @@ def _crossings(people, periods, now_us) -> dict:
     ours = periods[periods["is_target"].to_numpy() & (periods["begins"].to_numpy() <= now_us)]
     lost = ours[ours["lapsed"].to_numpy() <= now_us]
     parts = [
-        (people["department"].to_numpy()[targeted], people["start"].to_numpy()[targeted], 0, 1),
+        (people["department"].to_numpy()[targeted], people["joined"].to_numpy()[targeted], 0, 1),
         (ours["department"].to_numpy(), ours["begins"].to_numpy(), 1, 0),
         (lost["department"].to_numpy(), lost["lapsed"].to_numpy(), -1, 0),
     ]

@@ -1,0 +1,1 @@
+"""The programme's rollout: a voluntary pilot, then waves of invitations, and pulse checks."""

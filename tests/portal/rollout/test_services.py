@@ -1,0 +1,237 @@
+"""The rollout: filling waves, volunteering, starting a wave and inviting, pulse checks, and who
+counts in the adoption reports before and after their wave starts."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.http import QueryDict
+from django.utils import timezone
+
+from portal.factories import DepartmentFactory, RoleFactory, StaffFactory, UserFactory
+from portal.reports.scope import report_scope
+from portal.reports.selectors import adoption_numbers
+from portal.reports.tables import SUPPRESSED
+from portal.rollout.models import Invitation, PulseAnswer, PulseAsked, Wave, WaveMember, WaveRule
+from portal.rollout.selectors import pulse_comments, pulse_results, wave_funnel
+from portal.rollout.services import (
+    RolloutError,
+    invitations_send,
+    pulse_answer,
+    pulse_skip,
+    wave_member_add,
+    wave_members_add_by_rules,
+    wave_members_add_from_list,
+    wave_start,
+    wave_volunteer,
+)
+from portal.tiers.models import Tier, TierAttainment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sales():
+    return DepartmentFactory(name="Sales")
+
+
+def _wave(name="Pilot", **kwargs):
+    return Wave.objects.create(name=name, starts_on=date(2026, 11, 2), **kwargs)
+
+
+def test_rules_add_everyone_active_who_matches_and_only_once(sales):
+    other = DepartmentFactory(name="Finance")
+    role = RoleFactory()
+    in_sales = StaffFactory.create_batch(3, department=sales)
+    StaffFactory(department=sales, active=False)
+    sales_role = StaffFactory(department=other, role=role)
+    StaffFactory(department=other)
+    wave = _wave()
+    WaveRule.objects.create(wave=wave, department=sales)
+    WaveRule.objects.create(wave=wave, role=role)
+    assert wave_members_add_by_rules(wave=wave) == 4
+    assert wave_members_add_by_rules(wave=wave) == 0
+    assert set(wave.members.values_list("staff_id", flat=True)) == {
+        *(p.pk for p in in_sales),
+        sales_role.pk,
+    }
+
+
+def test_an_uploaded_list_is_all_or_nothing_with_line_numbers():
+    ann = StaffFactory(email="ann@example.com", employee_id="E1")
+    bo = StaffFactory(email="bo@example.com", employee_id="E2")
+    wave = _wave()
+    bad = wave_members_add_from_list(
+        wave=wave, data=b"email\nANN@example.com\n\nnobody@example.com\n"
+    )
+    assert bad.errors == ["Line 4: nobody active in the directory is “nobody@example.com”."]
+    assert not wave.members.exists()
+    good = wave_members_add_from_list(wave=wave, data=b"email\nANN@example.com\nE2,extra\n")
+    assert (good.added, good.already, good.errors) == (2, 0, [])
+    again = wave_members_add_from_list(wave=wave, data=b"e2\n")
+    assert (again.added, again.already) == (0, 1)
+    assert set(wave.members.values_list("staff_id", flat=True)) == {ann.pk, bo.pk}
+    assert wave_members_add_from_list(wave=wave, data=b"\n\n").errors == [
+        "The list is empty: put one work email or employee id per line."
+    ]
+
+
+def test_volunteering_past_the_size_limit_waitlists():
+    wave = _wave(size_limit=2, open_to_volunteers=True)
+    people = StaffFactory.create_batch(4)
+    statuses = [wave_volunteer(staff=p).status for p in people]
+    assert statuses == ["member", "member", "waitlisted", "waitlisted"]
+    assert wave_volunteer(staff=people[0]).status == "member"  # asking again changes nothing
+    assert wave.members.count() == 4
+
+
+def test_volunteering_with_no_open_wave_says_so():
+    _wave(open_to_volunteers=False)
+    with pytest.raises(RolloutError, match="No wave is open to volunteers"):
+        wave_volunteer(staff=StaffFactory())
+
+
+def test_starting_a_wave_invites_each_member_once_however_often_the_task_runs(
+    sales, django_capture_on_commit_callbacks
+):
+    wave = _wave(sponsor_name="Jordan Reyes", sponsor_message="We start small, with you.")
+    members = StaffFactory.create_batch(3, department=sales)
+    waiting = StaffFactory(department=sales)
+    for person in members:
+        wave_member_add(wave=wave, staff=person)
+    WaveMember.objects.create(wave=wave, staff=waiting, source="volunteer", status="waitlisted")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert wave_start(wave=wave) == 3  # the task runs inline (eager) on commit
+    assert len(mail.outbox) == 3
+    assert invitations_send(wave_id=wave.pk) == 0  # run again: nothing more
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in members)
+    assert "We start small, with you." in mail.outbox[0].body
+    assert "/accounts/login/?next=/my-path/" in mail.outbox[0].body
+    with pytest.raises(RolloutError, match="already started"):
+        wave_start(wave=wave)
+    late = StaffFactory(department=sales)
+    with django_capture_on_commit_callbacks(execute=True):
+        wave_member_add(wave=wave, staff=late)  # joining a wave under way: invited too
+    assert Invitation.objects.filter(wave=wave).count() == 4 and len(mail.outbox) == 4
+
+
+@pytest.mark.worker
+def test_the_invitation_task_in_a_real_worker_sends_once(celery_worker, sales):
+    from portal.tasks import rollout_invitations_send
+
+    wave = _wave()
+    for person in StaffFactory.create_batch(2, department=sales):
+        wave_member_add(wave=wave, staff=person)
+    Wave.objects.filter(pk=wave.pk).update(started_at=timezone.now())
+    Invitation.objects.bulk_create(
+        [Invitation(wave=wave, staff_id=m.staff_id) for m in wave.members.all()]
+    )
+    assert celery_worker.run(rollout_invitations_send, wave.pk) == 2
+    assert celery_worker.run(rollout_invitations_send, wave.pk) == 0
+    assert Invitation.objects.filter(sent_at__isnull=False).count() == 2
+
+
+def test_people_in_a_wave_that_has_not_started_are_not_counted(sales, leader_user):
+    """Once the programme is rolled out in waves, only invited people count in the shares."""
+    aware = Tier.objects.get(order=1)
+    role = RoleFactory(target_tier=aware)
+    pilot, later = _wave("Pilot"), _wave("Wave 2")
+    first = StaffFactory.create_batch(5, department=sales, role=role)
+    second = StaffFactory.create_batch(5, department=sales, role=role)
+    for person in first:
+        wave_member_add(wave=pilot, staff=person)
+    for person in second:
+        wave_member_add(wave=later, staff=person)
+    for person in (*first[:2], *second):  # the second wave already did the reading
+        TierAttainment.objects.create(
+            staff=person, tier=aware, reached_at=timezone.now() - timedelta(days=3)
+        )
+
+    def headline():
+        scope = report_scope(user=leader_user, staff=None, params=QueryDict())
+        return adoption_numbers(scope=scope).headline
+
+    wave_start(wave=pilot, now=timezone.now() - timedelta(days=10))
+    before = headline()
+    assert (before.people, before.with_target, before.at_target) == (10, 5, 2)  # pilot only
+    wave_start(wave=later)
+    after = headline()
+    assert (after.with_target, after.at_target) == (10, 7)
+
+
+def test_without_waves_everyone_counts(sales, leader_user):
+    StaffFactory.create_batch(
+        5, department=sales, role=RoleFactory(target_tier=Tier.objects.get(order=1))
+    )
+    scope = report_scope(user=leader_user, staff=None, params=QueryDict())
+    assert adoption_numbers(scope=scope).headline.with_target == 5
+
+
+def test_a_waves_funnel_counts_each_step(sales, django_capture_on_commit_callbacks):
+    aware = Tier.objects.get(order=1)
+    role = RoleFactory(target_tier=Tier.objects.get(order=2))
+    wave = _wave()
+    people = []
+    for _ in range(6):
+        people.append(StaffFactory(department=sales, role=role, user=UserFactory()))
+        wave_member_add(wave=wave, staff=people[-1])
+    with django_capture_on_commit_callbacks(execute=True):
+        wave_start(wave=wave)
+    now = timezone.now()
+    for person in people[:4]:
+        person.user.last_login = now
+        person.user.save(update_fields=["last_login"])
+    for person in people[:3]:
+        TierAttainment.objects.create(staff=person, tier=aware, reached_at=now)
+    TierAttainment.objects.create(staff=people[0], tier=Tier.objects.get(order=2), reached_at=now)
+    rows = {row[0]: row[1:] for row in wave_funnel(wave=wave, now=now + timedelta(seconds=1)).rows}
+    assert rows == {
+        "Members": [6, 1.0],
+        "Invited": [6, 1.0],
+        "Signed in since": [4, 4 / 6],
+        "Aware": [3, 0.5],
+        "At their target tier": [1, 1 / 6],
+    }
+
+
+def test_a_small_waves_funnel_is_suppressed(sales):
+    wave = _wave()
+    for person in StaffFactory.create_batch(4, department=sales):
+        wave_member_add(wave=wave, staff=person)
+    assert all(row[1:] == [SUPPRESSED, SUPPRESSED] for row in wave_funnel(wave=wave).rows)
+
+
+def test_pulse_answers_keep_no_name_come_once_a_quarter_and_small_groups_are_suppressed(sales):
+    finance = DepartmentFactory(name="Finance")
+    wave = _wave()
+    sales_people = StaffFactory.create_batch(5, department=sales)
+    finance_people = StaffFactory.create_batch(4, department=finance)
+    for person in (*sales_people, *finance_people):
+        wave_member_add(wave=wave, staff=person)
+    wave_start(wave=wave)
+    for i, person in enumerate(sales_people):
+        pulse_answer(staff=person, confidence=i + 1, what_would_help="More examples" if i else "")
+    for person in finance_people:
+        pulse_answer(staff=person, confidence=5, what_would_help="")
+    with pytest.raises(RolloutError, match="already answered"):
+        pulse_answer(staff=sales_people[0], confidence=3, what_would_help="")
+    assert not any(f.name == "staff" for f in PulseAnswer._meta.get_fields())
+
+    by_department = {row[0]: row[1:] for row in pulse_results(by="department").rows}
+    assert by_department["Sales"] == [5, 5, "3.0"]  # (1 + 2 + 3 + 4 + 5) / 5
+    assert by_department["Finance"] == [SUPPRESSED, SUPPRESSED, SUPPRESSED]  # 4 answers
+    assert {row[0]: row[1] for row in pulse_results(by="wave").rows} == {"Pilot": 9}
+    assert pulse_comments() == ["More examples"] * 4
+
+
+def test_pulse_asks_for_an_answer_and_not_now_means_not_again_this_quarter():
+    person = StaffFactory()
+    with pytest.raises(RolloutError, match="Answer at least one question"):
+        pulse_answer(staff=person, confidence=None, what_would_help="  ")
+    with pytest.raises(RolloutError, match="from 1 to 5"):
+        pulse_answer(staff=person, confidence=9, what_would_help="")
+    pulse_skip(staff=person)
+    pulse_skip(staff=person)
+    assert PulseAsked.objects.filter(staff=person).count() == 1
+    with pytest.raises(RolloutError, match="already answered"):
+        pulse_answer(staff=person, confidence=4, what_would_help="")
