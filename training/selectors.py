@@ -15,6 +15,7 @@ from django.utils import timezone
 from portal.navigation import PageAddress
 from portal.people.models import Staff
 from portal.people.services import staff_link_user
+from portal.rollout.selectors import invited_at, invited_on, rollout_started
 from portal.tiers.models import EngagementEvent
 
 from . import codes, structure
@@ -131,6 +132,8 @@ def modules_state(
                 a.module_id: a
                 for a in ModuleAssignment.objects.filter(module_id__in=ids, role_id=staff.role_id)
             }
+    # One more query, only for a person with required modules: when their wave invited them.
+    invited = invited_on(staff=staff) if assignments else (False, None)
     states = []
     for module in modules:
         prefix = module.path
@@ -153,7 +156,7 @@ def modules_state(
                 else [],
                 completed_at=done_modules.get(module.pk),
                 certificate=certificates.get(module.pk),
-                due_on=_due_on(staff, assignment) if assignment else None,
+                due_on=_due_on(staff, assignment, invited) if assignment else None,
                 required=assignment is not None,
             )
         )
@@ -166,11 +169,17 @@ def _children_of(modules: list[ModulePage]) -> Q:
     return under & Q(depth__in={m.depth + 1 for m in modules})
 
 
-def _due_on(staff: Staff | None, assignment: ModuleAssignment) -> date | None:
-    """`due_days` after the later of the person's start and the day the module was assigned."""
-    if staff is None or staff.start_date is None:
+def _due_on(
+    staff: Staff | None, assignment: ModuleAssignment, invited: tuple[bool, date | None]
+) -> date | None:
+    """`due_days` after the latest of the person's start, the day the module was assigned and,
+    once the programme is rolled out in waves, the day their wave invited them (not due at
+    all before that: the programme has not reached them yet)."""
+    rolled_out, invited_on = invited
+    if staff is None or staff.start_date is None or (rolled_out and invited_on is None):
         return None
-    return max(staff.start_date, assignment.assigned_on) + timedelta(days=assignment.due_days)
+    begins = max(staff.start_date, assignment.assigned_on, invited_on or date.min)
+    return begins + timedelta(days=assignment.due_days)
 
 
 # Lessons
@@ -434,8 +443,11 @@ class Overdue:
 def assignments_overdue(*, today: date) -> list[Overdue]:
     """Every active person with an assigned module past its due date and not completed.
 
-    One query per assignment rule (a handful), each set-wise over staff."""
+    One query per assignment rule (a handful), each set-wise over staff, and two for when
+    people's waves invited them."""
     found = []
+    rolled_out = rollout_started()
+    first = invited_at() if rolled_out else {}  # when each person's wave invited them
     rules = ModuleAssignment.objects.select_related("module").filter(module__live=True)
     for rule in rules:
         if rule.assigned_on >= today - timedelta(days=rule.due_days):
@@ -447,10 +459,12 @@ def assignments_overdue(*, today: date) -> list[Overdue]:
         ).exclude(
             pk__in=ModuleCompletion.objects.filter(module_id=rule.module_id).values("staff_id")
         )
-        found += [
-            Overdue(staff=person, module=rule.module, due_on=_due_on(person, rule))
-            for person in people
-        ]
+        for person in people:
+            invited = first.get(person.pk)
+            day = timezone.localdate(invited[0]) if invited else None
+            due_on = _due_on(person, rule, (rolled_out, day))
+            if due_on is not None and due_on < today:
+                found.append(Overdue(staff=person, module=rule.module, due_on=due_on))
     return found
 
 

@@ -14,6 +14,7 @@ never stale, only reused; and the frames hold no time: "held now" is computed pe
 
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
@@ -113,20 +114,24 @@ def _people() -> pd.DataFrame:
     )
     microseconds = (started - pd.Timestamp(EPOCH)) // pd.Timedelta(microseconds=1)
     people["start"] = microseconds.fillna(NEVER).astype(np.int64)
-    people["invited"] = _invited(people.index)
+    people["invited"], people["wave"] = _invited(people.index)
     return people
 
 
-def _invited(index: pd.Index) -> np.ndarray:
-    """When each person was invited (their first started wave), as epoch microseconds. Before
-    any wave exists the programme is open to all (NEVER: always invited); once it is rolled
-    out in waves, people no started wave holds are not invited yet (FOREVER)."""
+def _invited(index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """When each person was invited, as epoch microseconds, and by which wave (their first
+    started one). Before any wave exists the programme is open to all (NEVER: always
+    invited, wave NONE); once it is rolled out in waves, people no started wave holds are
+    not invited yet (FOREVER, NONE)."""
     from ..rollout.selectors import invited_at, rollout_started
 
     if not rollout_started():
-        return np.full(len(index), NEVER, dtype=np.int64)
-    at = {pk: int((when - EPOCH).total_seconds() * 1_000_000) for pk, when in invited_at().items()}
-    return np.array([at.get(pk, FOREVER) for pk in index], dtype=np.int64)
+        return np.full(len(index), NEVER, dtype=np.int64), np.full(len(index), NONE)
+    first = invited_at()
+    delta = [(first[pk][0] - EPOCH) if pk in first else None for pk in index]
+    invited = [FOREVER if d is None else d // timedelta(microseconds=1) for d in delta]
+    wave = [first[pk][1] if pk in first else NONE for pk in index]
+    return np.array(invited, dtype=np.int64), np.array(wave, dtype=np.int64)
 
 
 def _periods() -> pd.DataFrame:

@@ -26,6 +26,7 @@ import pandas as pd
 from django.utils import timezone
 
 from ..people.models import Role
+from ..rollout.models import Wave
 from ..tiers.engine import EPOCH
 from ..tiers.models import Tier
 from . import sections
@@ -437,6 +438,10 @@ def _breakdown(people, column, title, lookup, orders, names) -> Table:
 
 
 def _cohorts(people, orders, names, now) -> Table:
+    """The pilot against later waves once the programme is rolled out in waves; before that,
+    cohorts by start date."""
+    if len(people) and (people["invited"].to_numpy() != NEVER).any():
+        return _cohorts_by_wave(people, orders, names)
     year, quarter = now.year, (now.month - 1) // 3 + 1
     first = (year * 4 + quarter - 1) - (COHORT_QUARTERS - 1)  # the oldest quarter shown alone
     first_label = f"{first // 4} Q{first % 4 + 1}"
@@ -464,7 +469,33 @@ def _cohorts(people, orders, names, now) -> Table:
         ],
         rows=rows,
         summary="The earliest starters against the people who joined since, quarter by quarter.",
-        note="Programme waves will replace start dates here once the rollout defines them.",
+        note="Once the programme is rolled out in waves, cohorts are its waves.",
+    )
+
+
+def _cohorts_by_wave(people, orders, names) -> Table:
+    waves = list(Wave.objects.filter(started_at__isnull=False).order_by("started_at", "pk"))
+    position = {wave.pk: i for i, wave in enumerate(waves)}
+    keys = np.array([position.get(w, len(waves)) for w in people["wave"].to_numpy()])
+    groups = _groups(people, keys, orders)
+    rows = []
+    for i, key in enumerate(groups.keys):
+        _, (size, _, at_target, *reached) = groups.cells(i)
+        label = waves[key].name if key < len(waves) else "Not yet invited"
+        rows.append([label, size, at_target if key < len(waves) else None, *reached])
+    return Table(
+        key="cohorts",
+        title="Cohorts by wave",
+        columns=[
+            Column("Wave", TEXT),
+            Column("People", COUNT),
+            Column("Share at target", PERCENT),
+            *_tier_columns(orders, names),
+        ],
+        rows=rows,
+        summary="The pilot against the waves that followed, in the order they started.",
+        note="Each person counts in the first wave that invited them. People not invited yet "
+        "are not in the shares.",
     )
 
 

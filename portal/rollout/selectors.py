@@ -1,8 +1,8 @@
 """Reads for the rollout: when each person was invited, each wave's funnel, pulse results."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import Avg, Count, F, Min, Q
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 
 from ..reports.tables import (
@@ -27,48 +27,79 @@ def rollout_started() -> bool:
     return Wave.objects.exists()
 
 
-def invited_at() -> dict[int, datetime]:
-    """Each invited person's first started wave (one grouped query)."""
-    return dict(
+def invited_on(*, staff) -> tuple[bool, date | None]:
+    """Whether the programme is rolled out in waves, and the day `staff` was invited (their
+    first started wave; None while not yet): one query, for one person's due dates."""
+    found = Wave.objects.aggregate(
+        waves=Count("pk"),
+        first=Min(
+            "started_at",
+            filter=Q(members__staff=staff, members__status=M.MEMBER, started_at__isnull=False),
+        ),
+    )
+    first = found["first"]
+    return found["waves"] > 0, timezone.localdate(first) if first else None
+
+
+def invited_at() -> dict[int, tuple[datetime, int]]:
+    """Each invited person's first started wave: when it started, and which it is (one query
+    over the started memberships, earliest first)."""
+    first: dict[int, tuple[datetime, int]] = {}
+    memberships = (
         WaveMember.objects.filter(status=M.MEMBER, wave__started_at__isnull=False)
-        .values("staff_id")
-        .annotate(first=Min("wave__started_at"))
-        .values_list("staff_id", "first")
+        .order_by("wave__started_at", "wave_id")
+        .values_list("staff_id", "wave__started_at", "wave_id")
+    )
+    for staff_id, started_at, wave_id in memberships:
+        first.setdefault(staff_id, (started_at, wave_id))
+    return first
+
+
+STEPS = (
+    ("members", "Members"),
+    ("invited", "Invited"),
+    ("signed_in", "Signed in since"),
+    ("aware", "Aware"),
+    ("at_target", "At their target tier"),
+)
+
+
+def wave_counts(
+    *, people=None, wave: Wave | None = None, now: datetime | None = None
+) -> list[dict]:
+    """Per wave (or one), its active members among `people` (everyone by default) at each step:
+    invited (the email went), signed in since the wave started, Aware, at their role's target
+    tier. One grouped query."""
+    now = now or timezone.now()
+    held = attainments_held(at=now)
+    members = WaveMember.objects.filter(status=M.MEMBER, staff__active=True)
+    if people is not None:
+        members = members.filter(staff__in=people)
+    if wave is not None:
+        members = members.filter(wave=wave)
+    invited = Invitation.objects.filter(
+        wave=OuterRef("wave"), staff=OuterRef("staff"), sent_at__isnull=False
+    )
+    aware = held.filter(staff=OuterRef("staff"), tier__order=1)
+    at_target = held.filter(staff=OuterRef("staff"), tier=OuterRef("staff__role__target_tier"))
+    return list(
+        members.values("wave_id", "wave__name", "wave__started_at", "wave__starts_on")
+        .annotate(
+            members=Count("pk"),
+            invited=Count("pk", filter=Exists(invited)),
+            signed_in=Count("pk", filter=Q(staff__user__last_login__gte=F("wave__started_at"))),
+            aware=Count("pk", filter=Exists(aware)),
+            at_target=Count("pk", filter=Exists(at_target)),
+        )
+        .order_by("wave__starts_on", "wave_id")
     )
 
 
 def wave_funnel(*, wave: Wave, now: datetime | None = None) -> Table:
-    """Invited -> signed in -> Aware -> at target, for the wave's members: one aggregate over
-    the members and one over their tiers held now; suppressed under 5 members."""
-    now = now or timezone.now()
-    members = WaveMember.objects.filter(wave=wave, status=M.MEMBER, staff__active=True)
-    counts = members.aggregate(
-        members=Count("pk"),
-        invited=Count(
-            "pk",
-            filter=Q(
-                staff__in=Invitation.objects.filter(wave=wave, sent_at__isnull=False).values(
-                    "staff_id"
-                )
-            ),
-        ),
-        signed_in=Count("pk", filter=Q(staff__user__last_login__gte=wave.started_at))
-        if wave.started_at
-        else Count("pk", filter=Q(pk__in=[])),
-    )
-    held = attainments_held(at=now).filter(staff__in=members.values("staff_id"))
-    tiers = held.aggregate(
-        aware=Count("staff", filter=Q(tier__order=1), distinct=True),
-        at_target=Count("staff", filter=Q(tier=F("staff__role__target_tier")), distinct=True),
-    )
+    """Invited -> signed in -> Aware -> at target, for one wave; suppressed under 5 members."""
+    found = wave_counts(wave=wave, now=now)
+    counts = found[0] if found else dict.fromkeys(key for key, _ in STEPS) | {"members": 0}
     n = counts["members"]
-    steps = [
-        ("Members", counts["members"]),
-        ("Invited", counts["invited"]),
-        ("Signed in since", counts["signed_in"]),
-        ("Aware", tiers["aware"]),
-        ("At their target tier", tiers["at_target"]),
-    ]
     return Table(
         key=f"wave_{wave.pk}",
         title=wave.name,
@@ -77,7 +108,9 @@ def wave_funnel(*, wave: Wave, now: datetime | None = None) -> Table:
             Column("People", COUNT),
             Column("Share of members", PERCENT),
         ],
-        rows=[[label, count(value, n), share(value, n)] for label, value in steps],
+        rows=[
+            [label, count(counts[key] or 0, n), share(counts[key] or 0, n)] for key, label in STEPS
+        ],
         summary=f"{wave.name}: from invitation to the tier each person's role asks.",
     )
 

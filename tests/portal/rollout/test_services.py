@@ -147,16 +147,23 @@ def test_people_in_a_wave_that_has_not_started_are_not_counted(sales, leader_use
             staff=person, tier=aware, reached_at=timezone.now() - timedelta(days=3)
         )
 
-    def headline():
+    def report():
         scope = report_scope(user=leader_user, staff=None, params=QueryDict())
-        return adoption_numbers(scope=scope).headline
+        return adoption_numbers(scope=scope)
 
     wave_start(wave=pilot, now=timezone.now() - timedelta(days=10))
-    before = headline()
-    assert (before.people, before.with_target, before.at_target) == (10, 5, 2)  # pilot only
+    before = report()
+    headline = before.headline
+    assert (headline.people, headline.with_target, headline.at_target) == (10, 5, 2)  # pilot
+    # Cohorts are the waves now: the pilot's 2 of 5; the second wave is not invited yet.
+    assert [row[:3] for row in before.cohorts.rows] == [
+        ["Pilot", 5, 0.4],
+        ["Not yet invited", 5, None],
+    ]
     wave_start(wave=later)
-    after = headline()
-    assert (after.with_target, after.at_target) == (10, 7)
+    after = report()
+    assert (after.headline.with_target, after.headline.at_target) == (10, 7)
+    assert [row[:3] for row in after.cohorts.rows] == [["Pilot", 5, 0.4], ["Wave 2", 5, 1.0]]
 
 
 def test_without_waves_everyone_counts(sales, leader_user):
@@ -235,3 +242,23 @@ def test_pulse_asks_for_an_answer_and_not_now_means_not_again_this_quarter():
     assert PulseAsked.objects.filter(staff=person).count() == 1
     with pytest.raises(RolloutError, match="already answered"):
         pulse_answer(staff=person, confidence=4, what_would_help="")
+
+
+def test_required_training_is_due_from_the_day_the_wave_invited_them(sales):
+    from training import factories as f
+    from training.selectors import assignments_overdue, modules_state
+
+    role = RoleFactory()
+    module = f.module_make(assignments=[(role, 30)], assigned_days_ago=400)
+    today = timezone.localdate()
+    person = StaffFactory(role=role, department=sales, start_date=today - timedelta(days=300))
+    assert [o.staff for o in assignments_overdue(today=today)] == [person]  # no waves: late
+
+    wave = _wave()  # rolled out in waves: not due before their wave invites them
+    wave_member_add(wave=wave, staff=person)
+    assert assignments_overdue(today=today) == []
+    assert modules_state(staff=person, modules=[module])[0].due_on is None
+    wave_start(wave=wave, now=timezone.now() - timedelta(days=5))
+    assert assignments_overdue(today=today) == []
+    due = modules_state(staff=person, modules=[module])[0].due_on
+    assert due == today - timedelta(days=5) + timedelta(days=30)
