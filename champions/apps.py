@@ -8,11 +8,14 @@ class ChampionsConfig(AppConfig):
     def ready(self):
         from portal import navigation, permissions
         from portal.reports import sections
+        from portal.rollout import suggestions
         from portal.tiers import events
 
         from .reports import champion_coverage_table
+        from .rollout import first_movers
 
         navigation.register(navigation.NavItem("Champions", "champions_directory", order=5))
+        suggestions.register(first_movers)
         sections.register(sections.Section("champion_coverage", champion_coverage_table, order=40))
         navigation.register(
             navigation.NavItem(

@@ -18,6 +18,7 @@ from django.utils.module_loading import module_has_submodule
 from . import permissions
 from .models import HomePage
 from .people.demo import demo_org_ensure
+from .rollout.demo import demo_rollout_ensure
 from .tiers.demo import demo_history_ensure
 
 DEMO_PASSWORD = "portal-demo"  # noqa: S105  (demo accounts only; production refuses to seed)
@@ -105,6 +106,7 @@ def demo_seed(*, staff: int) -> SeedResult:
     rng = random.Random("advocacy-portal-demo")  # noqa: S311  (demo data, not security)
     people = demo_org_ensure(users=users, extra_staff=staff, rng=rng)
     history = demo_history_ensure(people=people, rng=rng)
+    demo_rollout_ensure(people=people, rng=random.Random("advocacy-portal-demo:rollout"))  # noqa: S311
     home_page_filled = _home_page_fill()
     for name, app_seed in _app_seeds():
         # A generator per app, so one app's demo does not shift another's when it changes.

@@ -12,6 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Department, Location, Role, Staff, Tier
 from .people import wagtail_hooks as people_hooks  # noqa: F401  (the staff import screen)
+from .rollout import wagtail_hooks as rollout_hooks  # noqa: F401  (the rollout waves)
 from .tasks import tiers_recompute
 
 
