@@ -9,13 +9,15 @@ class PortalConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
-        from . import navigation, permissions
+        from . import navigation, panels, permissions
         from .people.models import Department, Location, Role, Staff
         from .people.receivers import link_staff_on_sign_in
         from .people.services import directory_revise
         from .reports import sections
         from .reports.scope import reports_visible
         from .reports.signins import signins_table
+        from .rollout import panels as rollout_panels
+        from .rollout import reports as rollout_reports
         from .rollout.models import Wave, WaveMember
 
         user_logged_in.connect(link_staff_on_sign_in, dispatch_uid="portal.link_staff")
@@ -36,6 +38,31 @@ class PortalConfig(AppConfig):
             )
         )
         sections.register(sections.Section("signins", signins_table, order=10))
+        sections.register(sections.Section("waves", rollout_reports.waves_table, order=15))
+        sections.register(
+            sections.Section("pulse_by_wave", rollout_reports.pulse_by_wave_table, order=50)
+        )
+        sections.register(
+            sections.Section(
+                "pulse_by_department", rollout_reports.pulse_by_department_table, order=51
+            )
+        )
+        panels.register(
+            panels.Panel(
+                "rollout_pilot",
+                template="rollout/my_path_pilot.html",
+                context=rollout_panels.my_path_pilot,
+                order=5,
+            )
+        )
+        panels.register(
+            panels.Panel(
+                "rollout_pulse",
+                template=rollout_panels.PULSE_TEMPLATE,
+                context=rollout_panels.my_path_pulse,
+                order=6,
+            )
+        )
         navigation.register(
             navigation.NavItem(
                 "Manage content",

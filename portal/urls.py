@@ -24,6 +24,7 @@ urlpatterns = [
     path("office-hours/", include("officehours.urls")),
     path("", include("training.urls")),
     path("champions/", include("champions.urls")),
+    path("pilot/", include("portal.rollout.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

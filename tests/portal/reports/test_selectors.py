@@ -816,7 +816,8 @@ def test_a_manager_report_adds_one_query_for_the_line(org, django_assert_num_que
     scope = report_scope(user=org.manager_user, staff=org.staff["S1"], params=QueryDict())
     frames_forget()
     # The report alone (the scope is built: no name lists, one state check), plus the line.
-    report_only = COLD - 4  # 11: state, people, waves?, periods, tiers, roles, 5 sections
+    # 12: state, people, waves?, periods, tiers, roles, 6 sections (pulse: whole organisation)
+    report_only = 12
     with django_assert_num_queries(report_only + 1):
         adoption = adoption_report(scope=scope, now=NOW)
     assert adoption.headline.people == 7
@@ -841,6 +842,6 @@ def test_kept_numbers_follow_changes(org, leader_user):
     assert (headline.at_target, headline.reached_this_week) == (10, 4)  # S9 U1 U3 N1
 
 
-COLD = 15  # state check twice (scope, report), people (and whether there are waves), periods,
-WARM = 12  # 3 name lists, tiers, roles, the sections (sign-ins 1, office hours 1, FAQ 1,
-# champions 2); warm: the same without the people, the wave check and the periods
+COLD = 18  # state check twice (scope, report), people (and whether there are waves), periods,
+WARM = 15  # 3 name lists, tiers, roles, the sections (sign-ins 1, waves 1, office hours 1,
+# FAQ 1, champions 2, pulse 2); warm: the same without the people, the wave check and the periods

@@ -579,9 +579,10 @@ def test_downloads_carry_the_filters_of_the_view(client, org, htmx):
 # tiers, role targets, sign-ins, the domain apps' sections (four) and the digest choice. The
 # first request after the data changed also reads the organisation's two frames (and whether
 # the programme is rolled out in waves, for who counts as invited).
-DASHBOARD_QUERIES = 19
+DASHBOARD_QUERIES = 22  # + the rollout's sections: waves, pulse by wave and by department
 FRAME_READS = 3
-MANAGER_QUERIES = 22  # no second person lookup; the line check, its filter lists, the switcher
+MANAGER_QUERIES = 23  # no second person lookup; the line check, its filter lists, the switcher;
+# the waves section (pulse results are for the whole organisation only)
 
 
 def _grow(org, round_: int) -> None:

@@ -262,3 +262,27 @@ def test_required_training_is_due_from_the_day_the_wave_invited_them(sales):
     assert assignments_overdue(today=today) == []
     due = modules_state(staff=person, modules=[module])[0].due_on
     assert due == today - timedelta(days=5) + timedelta(days=30)
+
+
+def test_the_adoption_report_shows_each_wave_and_the_pulse_for_the_whole_organisation(
+    sales, leader_user
+):
+    from portal.reports.selectors import adoption_report
+
+    wave = _wave()
+    people = StaffFactory.create_batch(5, department=sales)
+    for person in people:
+        wave_member_add(wave=wave, staff=person)
+    wave_start(wave=wave)
+    for person in people:
+        pulse_answer(staff=person, confidence=4, what_would_help="")
+
+    def tables(params: str) -> dict:
+        scope = report_scope(user=leader_user, staff=None, params=QueryDict(params))
+        return {t.key: t for t in adoption_report(scope=scope).tables()}
+
+    whole = tables("")
+    assert whole["waves"].rows == [["Pilot", timezone.localdate(), 5, 0.0, 0.0, 0.0, 0.0]]
+    assert whole["pulse_by_wave"].rows == [["Pilot", 5, 5, "4.0"]]
+    filtered = tables(f"department={sales.pk}")
+    assert "waves" in filtered and "pulse_by_wave" not in filtered  # answers carry no person
