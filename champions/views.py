@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.pdf import pdf_from_template
 from portal.people.models import Department, Location, Staff
+from portal.people.services import NOT_IN_DIRECTORY
 from portal.people.services import staff_of_request as _staff
 from portal.permissions import can_run_programme, can_view_reports, require
 
@@ -28,10 +29,6 @@ from .services.programme import (
     champion_decide,
     champion_profile_update,
     champion_respond,
-)
-
-NOT_IN_DIRECTORY = (
-    "Your account is not in the staff directory yet. Ask a community manager to add you."
 )
 
 

@@ -6,6 +6,11 @@ from django.db import IntegrityError, transaction
 
 from .models import DirectoryRevision, Staff
 
+# What a page says to someone signed in whose account matches nobody in the directory.
+NOT_IN_DIRECTORY = (
+    "Your account is not in the staff directory yet. Ask a community manager to add you."
+)
+
 
 def staff_link_user(*, user) -> Staff | None:
     """Link `user` to the active staff record with the same email, if it is still unclaimed.

@@ -14,7 +14,6 @@ never stale, only reused; and the frames hold no time: "held now" is computed pe
 
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
 
 import numpy as np
 import pandas as pd
@@ -24,7 +23,7 @@ from django.db.models import CharField
 from django.db.models.functions import Cast
 
 from ..people.models import DirectoryRevision, Staff
-from ..tiers.engine import EPOCH, FOREVER, epoch_us_sql
+from ..tiers.engine import EPOCH, FOREVER, epoch_us_sql, to_us
 from ..tiers.models import TierAttainment
 
 NONE = -1  # no department, role or location
@@ -128,8 +127,7 @@ def _invited(index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
     if not rollout_started():
         return np.full(len(index), NEVER, dtype=np.int64), np.full(len(index), NONE)
     first = invited_at()
-    delta = [(first[pk][0] - EPOCH) if pk in first else None for pk in index]
-    invited = [FOREVER if d is None else d // timedelta(microseconds=1) for d in delta]
+    invited = [to_us(first[pk][0]) if pk in first else FOREVER for pk in index]
     wave = [first[pk][1] if pk in first else NONE for pk in index]
     return np.array(invited, dtype=np.int64), np.array(wave, dtype=np.int64)
 

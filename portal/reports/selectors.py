@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from ..people.models import Role
 from ..rollout.models import Wave
-from ..tiers.engine import EPOCH
+from ..tiers.engine import from_us, to_us
 from ..tiers.models import Tier
 from . import sections
 from .frames import NEVER, NONE, Frames, organisation_frames
@@ -94,15 +94,6 @@ class Adoption:
             *self.extra,
             *named,
         ]
-
-
-def to_us(moment: datetime) -> int:
-    delta = moment - EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def from_us(value: int) -> datetime:
-    return EPOCH + timedelta(microseconds=int(value))
 
 
 def adoption_numbers(*, scope: ReportScope, now: datetime | None = None) -> Adoption:

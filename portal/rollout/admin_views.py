@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ..people.models import Staff
 from ..permissions import can_run_programme, require
 from ..reports.tables import display_rows
-from .forms import ListUploadForm, WaveForm, rule_formset, wave_save
+from .forms import ListUploadForm, WaveForm, rule_formset
 from .models import Wave, WaveMember
 from .selectors import pulse_comments, pulse_results, wave_funnel
 from .services import (
@@ -24,6 +24,7 @@ from .services import (
     wave_member_add,
     wave_members_add_by_rules,
     wave_members_add_from_list,
+    wave_save,
     wave_start,
 )
 from .suggestions import first_movers_suggested
@@ -81,7 +82,7 @@ def _wave_form(request, *, wave: Wave | None):
         form = WaveForm(request.POST, instance=wave)
         rules = rule_formset(data=request.POST)
         if form.is_valid() and rules.is_valid():
-            saved = wave_save(form=form, rules=rules)
+            saved = wave_save(wave=form.save(commit=False), rules=rules.rules())
             messages.success(request, f"Saved “{saved.name}”.")
             return redirect("rollout_wave_detail", pk=saved.pk)
         messages.error(request, "The wave was not saved: correct the fields marked below.")

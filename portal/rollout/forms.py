@@ -1,15 +1,14 @@
 """The forms of the rollout's admin screens: a wave with up to three rules, and a list upload.
 
-A wave and its rules are saved together by `wave_save`, so a bad rule never leaves a wave
-half-written; the rule rows are a plain formset, empty rows ignored (a rule with no field set
+A wave and its rules are saved together by `services.wave_save`, so a bad rule never leaves a
+wave half-written; the rule rows are a plain formset, empty rows ignored (a rule with no field set
 would mean "everyone", which is never what an empty row meant).
 """
 
 from django import forms
-from django.db import transaction
 
 from ..people.models import Department, Location, Role
-from .models import Wave, WaveRule
+from .models import Wave
 
 RULE_ROWS = 3
 MAX_LIST_BYTES = 2 * 1024 * 1024
@@ -89,15 +88,6 @@ def rule_formset(*, wave: Wave | None = None, data=None) -> BaseRuleFormSet:
     formset = RuleFormSet(initial=initial, prefix="rules")
     formset.extra = max(0, RULE_ROWS - len(initial))
     return formset
-
-
-def wave_save(*, form: WaveForm, rules: BaseRuleFormSet) -> Wave:
-    """Save the wave and replace its rules, together."""
-    with transaction.atomic():
-        wave = form.save()
-        wave.rules.all().delete()
-        WaveRule.objects.bulk_create([WaveRule(wave=wave, **rule) for rule in rules.rules()])
-    return wave
 
 
 class ListUploadForm(forms.Form):

@@ -20,7 +20,7 @@ from ..navigation import absolute_url
 from ..people.importing.reading import Unreadable, decode
 from ..people.models import Staff
 from ..people.services import directory_revise
-from .models import Invitation, PulseAnswer, PulseAsked, Wave, WaveMember
+from .models import Invitation, PulseAnswer, PulseAsked, Wave, WaveMember, WaveRule
 
 logger = logging.getLogger(__name__)
 M = WaveMember.Status
@@ -34,7 +34,17 @@ def quarter_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-# Filling a wave
+# Defining and filling a wave
+
+
+def wave_save(*, wave: Wave, rules: list[dict]) -> Wave:
+    """Save `wave` (new or edited) and replace its rules (department/role/location ids or
+    objects per rule), together, so a failure never leaves a wave half-written."""
+    with transaction.atomic():
+        wave.save()
+        wave.rules.all().delete()
+        WaveRule.objects.bulk_create([WaveRule(wave=wave, **rule) for rule in rules])
+    return wave
 
 
 def wave_members_add_by_rules(*, wave: Wave) -> int:

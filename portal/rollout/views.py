@@ -10,15 +10,13 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import panels
+from ..people.services import NOT_IN_DIRECTORY
 from ..people.services import staff_of_request as _staff
 from ..tiers.selectors import my_path as my_path_select
 from .models import WaveMember
 from .panels import PULSE_TEMPLATE, pulse_context
 from .services import RolloutError, pulse_answer, pulse_skip, wave_open, wave_volunteer
 
-NOT_IN_DIRECTORY = (
-    "Your account is not in the staff directory yet. Ask a community manager to add you."
-)
 JOINED = {
     WaveMember.Status.MEMBER: "You're in: welcome to the pilot.",
     WaveMember.Status.WAITLISTED: "The pilot is full, so you're on the waitlist: we'll add you "

@@ -45,6 +45,11 @@ class Rule:
     distinct: bool = False  # count different subjects, not events
 
 
+def to_us(moment: datetime) -> int:
+    """An aware datetime as whole microseconds since the epoch (the inverse of `from_us`)."""
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
 def from_us(value: int) -> datetime | None:
     return None if value >= FOREVER else EPOCH + timedelta(microseconds=int(value))
 
