@@ -20,7 +20,7 @@ from django.http import Http404
 
 from ..people.models import Department, Location, Role, Staff
 from ..permissions import can_run_programme, can_view_reports
-from .frames import NONE, organisation_frames
+from .frames import NONE, Frames, organisation_frames
 
 PERIODS = {"4w": 4, "13w": 13, "26w": 26, "52w": 52}  # weeks of trend and of activity counted
 PERIOD_LABELS = {w: f"Last {n} weeks" for w, n in PERIODS.items()}
@@ -41,12 +41,13 @@ def line_ids(head_id: int) -> RawSQL:
 
 
 def manages_anyone(staff: Staff | None) -> bool:
-    """Whether `staff` (still here) has anyone still here reporting to them."""
-    return (
-        staff is not None
-        and staff.active
-        and Staff.objects.filter(manager=staff, active=True).exists()
-    )
+    """Whether `staff` (still here) has anyone still here reporting to them. Remembered on the
+    instance: the permission check and the scope ask it of the same person in one request."""
+    if staff is None or not staff.active:
+        return False
+    if not hasattr(staff, "_manages_anyone"):
+        staff._manages_anyone = Staff.objects.filter(manager=staff, active=True).exists()
+    return staff._manages_anyone
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class ReportScope:
     filters: Filters = field(default_factory=Filters)
     choices: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     lines: list[tuple[str, str]] = field(default_factory=list)  # (line value, label) to switch to
+    frames: Frames | None = None  # the organisation's frames, when building the scope read them
 
     def people(self, *, filtered: bool = True) -> QuerySet[Staff]:
         """The active staff this view covers (a lazy queryset, usable as a subquery)."""
@@ -171,7 +173,8 @@ def _choices(scope: ReportScope) -> dict[str, list[tuple[int, str]]]:
     the only filter values it accepts. For the whole organisation they come from the report's
     kept frames (no query beyond theirs); for a line, from one query; then one per name list."""
     if scope.whole_organisation:
-        people = organisation_frames().people
+        scope.frames = organisation_frames()  # the report reuses them: one state check
+        people = scope.frames.people
         occurs = [set(people[name].unique()) for name in ("department", "role", "location")]
     else:
         rows = list(

@@ -574,14 +574,15 @@ def test_downloads_carry_the_filters_of_the_view(client, org, htmx):
 
 
 # Session, user, the person (twice for a leader with no staff record: linked, then by email),
-# permissions (two), the frames' state check (twice: for the filter lists, which the whole
-# organisation takes from the kept frames, and for the numbers), the filter lists (three),
+# permissions (two), the frames' state check (once: the filter lists, which the whole
+# organisation takes from the kept frames, and the numbers share it), the filter lists (three),
 # tiers, role targets, sign-ins, the domain apps' sections (four) and the digest choice. The
 # first request after the data changed also reads the organisation's two frames (and whether
 # the programme is rolled out in waves, for who counts as invited).
-DASHBOARD_QUERIES = 22  # + the rollout's sections: waves, pulse by wave and by department
+DASHBOARD_QUERIES = 21  # + the rollout's sections: waves, pulse by wave and by department
 FRAME_READS = 3
-MANAGER_QUERIES = 23  # no second person lookup; the line check, its filter lists, the switcher;
+MANAGER_QUERIES = 22  # no second person lookup; 'manages anyone' once; the line check, its
+# filter lists, the switcher;
 # the waves section (pulse results are for the whole organisation only)
 
 
