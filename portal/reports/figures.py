@@ -3,7 +3,8 @@
 from django.utils.safestring import SafeString
 
 from .charts import Threshold, bar_chart, line_chart
-from .selectors import THRESHOLDS, Adoption
+from .curve import THRESHOLDS
+from .selectors import Adoption
 from .tables import COUNT, PERCENT, SUPPRESSED
 
 DIFFUSION = [

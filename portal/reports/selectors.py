@@ -30,7 +30,9 @@ from ..rollout.models import Wave
 from ..tiers.engine import from_us, to_us
 from ..tiers.models import Tier
 from . import sections
+from .curve import THRESHOLDS, crossings_find, curve_table
 from .frames import NEVER, NONE, Frames, organisation_frames
+from .groups import group_label, groups_count
 from .scope import ReportScope
 from .tables import (
     COUNT,
@@ -48,7 +50,6 @@ from .tables import (
 
 DAY_US = 86_400_000_000
 WEEK_US = 7 * DAY_US
-THRESHOLDS = ((0.16, "Early adopters"), (0.25, "Tipping point"))
 PEOPLE_ON_SCREEN = 50
 COHORT_QUARTERS = 8  # quarters shown one by one; earlier starters form one cohort
 
@@ -107,7 +108,7 @@ def adoption_numbers(*, scope: ReportScope, now: datetime | None = None) -> Adop
     people, periods = _derive(people, periods, now_us, tiers)
     weeks = scope.filters.weeks
     lookups = {name: dict(values) for name, values in scope.choices.items()}
-    crossings = _crossings(people, periods, now_us)
+    crossings = crossings_find(people, periods, now_us)
     adoption = Adoption(
         scope=scope,
         now=now,
@@ -124,7 +125,7 @@ def adoption_numbers(*, scope: ReportScope, now: datetime | None = None) -> Adop
             )
         ],
         cohorts=_cohorts(people, orders, names, now),
-        curve=_curve(people, crossings, lookups["department"]),
+        curve=curve_table(people, crossings, lookups["department"]),
         people=None,
     )
     if scope.names_visible:
@@ -306,45 +307,6 @@ def _tier_columns(orders, names) -> list[Column]:
     return [Column(f"Reached {names[o]}", PERCENT) for o in orders]
 
 
-@dataclass(frozen=True)
-class _Groups:
-    """Counts per group, each one pass of `np.bincount` over the people (no Python loop)."""
-
-    keys: np.ndarray
-    people: np.ndarray
-    targeted: np.ndarray
-    at_target: np.ndarray
-    reached: np.ndarray  # [tier index, group]: people holding that tier or a higher one
-
-    def cells(self, i: int) -> tuple[int, list]:
-        """Group `i`'s size, and its People / At target / Share / Reached cells."""
-        n = int(self.people[i])
-        return n, [
-            count(n, n),
-            count(int(self.at_target[i]), n),
-            share(int(self.at_target[i]), int(self.targeted[i])) if n >= MIN_GROUP else SUPPRESSED,
-            *(share(int(r[i]), n) for r in self.reached),
-        ]
-
-
-def _groups(people: pd.DataFrame, keys: np.ndarray, orders) -> _Groups:
-    codes, unique = pd.factorize(keys, sort=True)
-
-    def total(weights=None) -> np.ndarray:
-        return np.bincount(codes, weights=weights, minlength=len(unique)).astype(np.int64)
-
-    current = people["current"].to_numpy()
-    return _Groups(
-        keys=unique,
-        people=total(),
-        targeted=total(people["counted"].to_numpy()),
-        at_target=total(people["at_target"].to_numpy()),
-        reached=np.array([total(current >= order) for order in orders]).reshape(
-            len(orders), len(unique)
-        ),
-    )
-
-
 def _stall(n: int, reached: list[int], orders, names) -> str | type(SUPPRESSED) | None:
     """The first tier most of the group has not reached (None: most reached every tier)."""
     if n < MIN_GROUP:
@@ -391,18 +353,14 @@ def _funnel(people, orders, names) -> Table:
     return table
 
 
-def _group_label(value, lookup: dict, missing: str) -> str:
-    return missing if value == NONE else lookup.get(int(value), "?")
-
-
 def _breakdown(people, column, title, lookup, orders, names) -> Table:
     missing = f"No {column}"
-    groups = _groups(people, people[column].to_numpy(), orders)
+    groups = groups_count(people, people[column].to_numpy(), orders)
     rows = []
     for i, key in enumerate(groups.keys):
         n, cells = groups.cells(i)
         stall = _stall(n, [int(r[i]) for r in groups.reached], orders, names)
-        rows.append([_group_label(key, lookup, missing), *cells, stall])
+        rows.append([group_label(key, lookup, missing), *cells, stall])
     rows.sort(key=lambda r: (r[0] == missing, r[0].lower()))
     suppressed = sum(1 for r in rows if r[1] is SUPPRESSED)
     return Table(
@@ -442,7 +400,7 @@ def _cohorts(people, orders, names, now) -> Table:
     index = (started.dt.year * 4 + (started.dt.month - 1) // 3).where(known, 10**6)
     index = index.where(index >= first, 0)
     labels = {0: f"Started before {first_label}", 10**6: "Start date unknown"}
-    groups = _groups(people, index.to_numpy(), orders)
+    groups = groups_count(people, index.to_numpy(), orders)
     rows = []
     for i, key in enumerate(groups.keys):
         _, (size, _, at_target, *reached) = groups.cells(i)
@@ -468,7 +426,7 @@ def _cohorts_by_wave(people, orders, names) -> Table:
     waves = list(Wave.objects.filter(started_at__isnull=False).order_by("started_at", "pk"))
     position = {wave.pk: i for i, wave in enumerate(waves)}
     keys = np.array([position.get(w, len(waves)) for w in people["wave"].to_numpy()])
-    groups = _groups(people, keys, orders)
+    groups = groups_count(people, keys, orders)
     rows = []
     for i, key in enumerate(groups.keys):
         _, (size, _, at_target, *reached) = groups.cells(i)
@@ -487,109 +445,6 @@ def _cohorts_by_wave(people, orders, names) -> Table:
         summary="The pilot against the waves that followed, in the order they started.",
         note="Each person counts in the first wave that invited them. People not invited yet "
         "are not in the shares.",
-    )
-
-
-def _crossings(people, periods, now_us) -> dict:
-    """For each department, the moment it first passed each threshold (or None).
-
-    Every change to a department's share is an event: a person with a target starts (the
-    denominator grows), reaches their target tier (the numerator grows) or loses it. Sorted
-    by department and time, summed per instant and accumulated per department, the first
-    instant each threshold holds (with at least `MIN_GROUP` people) is the date it passed.
-    """
-    targeted = people["counted"].to_numpy()
-    ours = periods[periods["is_target"].to_numpy() & (periods["begins"].to_numpy() <= now_us)]
-    lost = ours[ours["lapsed"].to_numpy() <= now_us]
-    parts = [
-        (people["department"].to_numpy()[targeted], people["joined"].to_numpy()[targeted], 0, 1),
-        (ours["department"].to_numpy(), ours["begins"].to_numpy(), 1, 0),
-        (lost["department"].to_numpy(), lost["lapsed"].to_numpy(), -1, 0),
-    ]
-    department = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    if not len(department):
-        return {}
-    at = np.concatenate([p[1] for p in parts]).astype(np.int64)
-    num = np.concatenate([np.full(len(p[0]), p[2], dtype=np.int64) for p in parts])
-    den = np.concatenate([np.full(len(p[0]), p[3], dtype=np.int64) for p in parts])
-    order = np.lexsort((at, department))
-    department, at, num, den = department[order], at[order], num[order], den[order]
-    first = np.flatnonzero(np.r_[True, (department[1:] != department[:-1]) | (at[1:] != at[:-1])])
-    department, at = department[first], at[first]
-    num, den = np.add.reduceat(num, first), np.add.reduceat(den, first)
-    starts = np.flatnonzero(np.r_[True, department[1:] != department[:-1]])
-    lengths = np.diff(np.r_[starts, len(department)])
-    running_num = np.cumsum(num) - np.repeat(np.cumsum(num)[starts] - num[starts], lengths)
-    running_den = np.cumsum(den) - np.repeat(np.cumsum(den)[starts] - den[starts], lengths)
-    result = {None if d == NONE else int(d): [None] * len(THRESHOLDS) for d in department[starts]}
-    for t, (value, _) in enumerate(THRESHOLDS):
-        hits = np.flatnonzero(
-            (running_den >= MIN_GROUP) & (running_num * 100 >= round(value * 100) * running_den)
-        )
-        passed, where = np.unique(department[hits], return_index=True)
-        for d, i in zip(passed, where, strict=True):
-            result[None if d == NONE else int(d)][t] = int(at[hits[i]])
-    return result
-
-
-def _curve(people, crossings, departments) -> Table:
-    groups = _groups(people, people["department"].to_numpy(), orders=[])
-    rows = []
-    for value, targeted, at in zip(groups.keys, groups.targeted, groups.at_target, strict=True):
-        key = None if value == NONE else int(value)
-        targeted = int(targeted)
-        current = share(int(at), targeted)
-        passed = crossings.get(key, [None, None]) if targeted >= MIN_GROUP else [None, None]
-        if current is SUPPRESSED:
-            stage = SUPPRESSED
-        elif current >= THRESHOLDS[1][0]:
-            stage = "Past the tipping point"
-        elif current >= THRESHOLDS[0][0]:
-            stage = "Early adopters"
-        else:
-            stage = "Not yet at 16 %"
-        rows.append(
-            [
-                _group_label(value, departments, "No department"),
-                count(targeted, targeted),
-                current,
-                stage,
-                *(
-                    SUPPRESSED
-                    if current is SUPPRESSED
-                    else (timezone.localtime(from_us(us)).date() if us is not None else None)
-                    for us in passed
-                ),
-            ]
-        )
-    rows.sort(key=lambda r: (-r[2] if isinstance(r[2], float) else 1.0, r[0].lower()))
-    return Table(
-        key="curve",
-        title="The adoption curve by department",
-        columns=[
-            Column("Department", TEXT),
-            Column("People with a target", COUNT),
-            Column("Share at target", PERCENT),
-            Column("Stage", TEXT),
-            Column("Passed 16 % on", DATE),
-            Column("Passed 25 % on", DATE),
-        ],
-        rows=rows,
-        summary=_curve_summary(rows),
-        note="16 % is where early adopters end and the early majority begins (Rogers); about "
-        "25 % is the tipping point where a change carries itself (Centola et al., 2018). A date "
-        "is the first day the department's share reached the threshold.",
-    )
-
-
-def _curve_summary(rows) -> str:
-    shown = [r for r in rows if r[2] is not SUPPRESSED]
-    tipped = sum(1 for r in shown if r[2] >= THRESHOLDS[1][0])
-    early = sum(1 for r in shown if THRESHOLDS[0][0] <= r[2] < THRESHOLDS[1][0])
-    departments = "department" if len(shown) == 1 else "departments"
-    return (
-        f"Past the tipping point (25 %): {tipped} of {len(shown)} {departments}; "
-        f"past the early adopters (16 %) only: {early}."
     )
 
 
