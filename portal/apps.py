@@ -10,6 +10,7 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from . import navigation, panels, permissions
+        from .accounts.receivers import sso_signed_in
         from .people.models import Department, Location, Role, Staff
         from .people.receivers import link_staff_on_sign_in
         from .people.services import directory_revise
@@ -21,6 +22,7 @@ class PortalConfig(AppConfig):
         from .rollout.models import Wave, WaveMember
 
         user_logged_in.connect(link_staff_on_sign_in, dispatch_uid="portal.link_staff")
+        user_logged_in.connect(sso_signed_in, dispatch_uid="portal.sso_signed_in")
         for model in (Staff, Role, Department, Location, Wave, WaveMember):
             for signal in (post_save, post_delete):
                 signal.connect(

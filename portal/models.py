@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from .accounts.models import SamlAssertion
 from .blocks import BaseStreamBlock
 from .people.models import Department, DirectoryRevision, Location, Role, Staff
 from .reports.models import DigestDelivery, DigestSubscription
@@ -25,6 +26,7 @@ __all__ = [
     "PulseAsked",
     "Requirement",
     "Role",
+    "SamlAssertion",
     "Staff",
     "Tier",
     "TierAttainment",

@@ -27,11 +27,28 @@ RUN_PROGRAMME = "portal.run_programme"
 # URL names (namespace:name) that answer without sign-in. Keep this list short and explained.
 PUBLIC_URL_NAMES = frozenset(
     {
-        "login",  # the sign-in page itself
-        "password_reset",  # "forgot your password" and the steps that follow the email
-        "password_reset_done",
-        "password_reset_confirm",
-        "password_reset_complete",
+        "account_login",  # the sign-in page itself
+        "account_inactive",  # "this account is closed", after signing in as someone who left
+        "account_reset_password",  # "forgot your password" and the steps after the email
+        "account_reset_password_done",
+        "account_reset_password_from_key",
+        "account_reset_password_from_key_done",
+        "mfa_authenticate",  # the second factor, between the password and the session
+        # Single sign-on: the button's target, and the addresses the identity provider sends
+        # the person back to (their answers are signed; see portal.accounts).
+        "openid_connect_login",
+        "openid_connect_callback",
+        "saml_login",
+        "saml_acs",
+        "saml_finish_acs",
+        "saml_metadata",  # the IdP's administrator reads our SP metadata from here
+        "saml_sls",
+        "socialaccount_login_cancelled",
+        "socialaccount_login_error",
+        # A sign-in link from an email: the signed token in the address is the key.
+        "sign_in_link",
+        "sign_in_link_password",
+        "break_glass",  # superusers' password sign-in when single sign-on is the only way
         "healthz",  # load balancer health check; says nothing but "ok"
         # A person's office-hours calendar subscription: calendar apps send no session, so the
         # long random token in the address is the key (revocable; unknown tokens answer 404).

@@ -37,3 +37,20 @@ def rollout_invitations_send(wave_id: int) -> int:
     from .rollout.services import invitations_send
 
     return invitations_send(wave_id=wave_id)
+
+
+@shared_task
+def password_reset_send(email: str) -> int:
+    """The email behind "Forgotten your password?": looked up and sent here, not in the request,
+    so the page answers the same, in the same time, for every address."""
+    from .accounts.mail import password_reset_mail_send
+
+    return password_reset_mail_send(email=email)
+
+
+@shared_task
+def sign_in_link_send(staff_id: int) -> int:
+    """A community manager sent someone their sign-in link."""
+    from .accounts.mail import sign_in_link_mail_send
+
+    return sign_in_link_mail_send(staff_id=staff_id)

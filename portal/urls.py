@@ -1,24 +1,28 @@
 from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .accounts import saml
+from .accounts import views as accounts_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("webhooks/", include("champions.webhook_urls")),
-    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    # Sign-in is allauth's (accounts/...), with our sign-in page, our SAML replay check in front
+    # of its assertion consumer, sign-in links and the superusers' break-glass page.
+    path("accounts/login/", accounts_views.sign_in, name="account_login"),
+    path("accounts/saml/<str:organization_slug>/acs/", saml.acs, name="saml_acs"),
+    path("accounts/welcome/<str:token>/", accounts_views.sign_in_link, name="sign_in_link"),
     path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt"
-        ),
-        name="password_reset",
+        "accounts/welcome/",
+        accounts_views.sign_in_link_password,
+        name="sign_in_link_password",
     ),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/break-glass/", accounts_views.break_glass, name="break_glass"),
+    path("accounts/", include("allauth.urls")),
     path("my-path/", views.my_path, name="my_path"),
     path("reports/", include("portal.reports.urls")),
     path("office-hours/", include("officehours.urls")),

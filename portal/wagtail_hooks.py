@@ -10,6 +10,8 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .accounts import wagtail_hooks as accounts_hooks  # noqa: F401  (send a sign-in link)
+from .accounts.services import accounts_follow_directory
 from .models import Department, Location, Role, Staff, Tier
 from .people import wagtail_hooks as people_hooks  # noqa: F401  (the staff import screen)
 from .rollout import wagtail_hooks as rollout_hooks  # noqa: F401  (the rollout waves)
@@ -82,6 +84,12 @@ def recompute_after_tier_created(request, instance):
 @hooks.register("after_edit_snippet")
 def recompute_after_tier_edited(request, instance):
     _recompute_if_tiers_changed([instance])
+
+
+@hooks.register("after_edit_snippet")
+def access_follows_staff_edit(request, instance):
+    if isinstance(instance, Staff):
+        accounts_follow_directory(staff_ids=[instance.pk])
 
 
 @hooks.register("after_delete_snippet")

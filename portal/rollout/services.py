@@ -13,10 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from ..navigation import absolute_url
+from ..accounts.links import sign_in_url_for
 from ..people.importing.reading import Unreadable, decode
 from ..people.models import Staff
 from ..people.services import directory_revise
@@ -203,7 +202,7 @@ def invitations_send(*, wave_id: int, now: datetime | None = None) -> int:
     if wave is None:
         return 0
     sent = 0
-    pending = wave.invitations.filter(sent_at__isnull=True).select_related("staff")
+    pending = wave.invitations.filter(sent_at__isnull=True).select_related("staff__user")
     for invitation in pending:
         claimed = Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(
             sent_at=now
@@ -213,7 +212,7 @@ def invitations_send(*, wave_id: int, now: datetime | None = None) -> int:
         context = {
             "staff": invitation.staff,
             "wave": wave,
-            "url": absolute_url(f"{reverse('login')}?next={reverse('my_path')}"),
+            "url": sign_in_url_for(invitation.staff),
         }
         send_mail(
             subject=f"You're invited: {wave.name}",

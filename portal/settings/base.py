@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
+from . import sso
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -58,6 +60,12 @@ INSTALLED_APPS = [
     "taggit",
     "django_htmx",
     "template_partials",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "allauth.mfa",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,8 +80,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.permissions.LoginRequiredMiddleware",
+    "portal.accounts.mfa.AdminsSetUpMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -130,20 +140,77 @@ CACHES = {
 }
 
 # Sign-in ---------------------------------------------------------------------------------------
+# django-allauth does all of it: passwords (throttled), single sign-on (OpenID Connect, SAML),
+# second factors. Our rules (who may sign in, roles from the identity provider) sit in
+# `portal.accounts`, behind allauth's adapters.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "login"
-# One sign-in page for the site and the Wagtail admin.
+LOGOUT_REDIRECT_URL = "account_login"
+# One sign-in page for the site and the Wagtail admin: the admin signs in through the same SSO.
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.
+
+# PASSWORD_SIGN_IN=false: single sign-on only. Nobody signs in with a password except a
+# superuser on the break-glass page (/accounts/break-glass/), for when the IdP is down.
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
+# Superusers who sign in with a password must have a second factor (TOTP or a security key).
+MFA_REQUIRED_FOR_ADMINS = env_bool("MFA_REQUIRED_FOR_ADMINS")
+# Identity-provider groups (names or ids, comma-separated) that make someone a community manager
+# or a leader here, read again at every single sign-on. Empty: roles are given in the admin.
+SSO_GROUPS_COMMUNITY_MANAGERS = env_list("SSO_GROUPS_COMMUNITY_MANAGERS")
+SSO_GROUPS_LEADERS = env_list("SSO_GROUPS_LEADERS")
+# The claims (OIDC) or attributes (SAML) that carry group memberships.
+SSO_GROUPS_CLAIMS = env_list("SSO_GROUPS_CLAIMS", sso.GROUP_CLAIMS)
+# How long a "set your password" link from an invitation or a community manager stays valid.
+SIGN_IN_LINK_MAX_AGE = int(env("SIGN_IN_LINK_DAYS", "14")) * 24 * 60 * 60
+
+SOCIALACCOUNT_PROVIDERS = sso.providers(os.environ)
+SOCIALACCOUNT_ONLY = not PASSWORD_SIGN_IN
+SOCIALACCOUNT_ADAPTER = "portal.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True  # accounts are made just in time, for people in the directory
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by email is our adapter's decision
+SOCIALACCOUNT_STORE_TOKENS = False  # we never call the IdP's APIs for anyone
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+
+ACCOUNT_ADAPTER = "portal.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "portal.accounts.forms.SignInForm",
+    "reset_password": "portal.accounts.forms.PasswordResetForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "none"  # addresses come from the directory or the IdP
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no mail to addresses we do not know
+ACCOUNT_PREVENT_ENUMERATION = True
+# Failed sign-ins: 5 per account (by username or email) in 15 minutes, 20 a minute from one
+# address; password reset requests likewise per address and per email. Kept in the cache, so a
+# server with several processes needs CACHE_URL (a shared Redis).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "20/m/ip,5/15m/key",
+    "reset_password": "20/m/ip,3/15m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "5/m/user",
+}
+
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = PORTAL_NAME
+MFA_PASSKEY_LOGIN_ENABLED = False
 
 # Internationalisation and time -----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -6,7 +6,7 @@ from portal.demo import DEMO_PASSWORD
 def test_staff_member_reads_their_path(portal_page, seeded):
     page = portal_page.page
     portal_page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("staff")
+    page.get_by_label("Email or username").fill("staff")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     portal_page.check_a11y()

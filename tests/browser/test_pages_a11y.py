@@ -8,7 +8,7 @@ from wagtail.models import Page
 @pytest.mark.parametrize(
     ("account", "extra_pages"),
     [
-        ("staff", ["/accounts/password_change/", "/reports/", "/no-such-page/"]),
+        ("staff", ["/accounts/password/change/", "/reports/", "/no-such-page/"]),
         ("leader", ["/reports/"]),
         ("editor", ["/reports/"]),
     ],
@@ -22,9 +22,9 @@ def test_pages_each_role_sees_are_accessible(seeded, sign_in_as, account, extra_
 
 
 def test_signed_out_pages_are_accessible(portal_page):
-    for name in ("login", "password_reset"):
+    for name in ("account_login", "account_reset_password"):
         portal_page.goto(reverse(name))
-    portal_page.goto("/accounts/reset/x/bad-token/")
+    portal_page.goto("/accounts/password/reset/key/x-bad-token/")
 
 
 def test_small_screen_keeps_navigation_usable(seeded, sign_in_as):

@@ -84,7 +84,7 @@ def test_a_wave_from_rule_and_first_mover_to_invitation_pulse_and_funnel(
     staff_page = context.new_page()
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]  # the address in the email, here
     staff_page.goto(live_server.url + path)
-    staff_page.get_by_label("Username").fill("noor")
+    staff_page.get_by_label("Email or username").fill("noor")
     staff_page.get_by_label("Password").fill(PASSWORD)
     staff_page.get_by_role("button", name="Sign in").click()
     staff_page.wait_for_url(re.compile(r"/my-path/$"))

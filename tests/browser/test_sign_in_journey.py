@@ -15,7 +15,7 @@ def test_staff_member_signs_in_and_out(portal_page, seeded):
     assert page.get_by_role("heading", name="Sign in").is_visible()
     portal_page.screenshot("login")
 
-    page.get_by_label("Username").fill("staff")
+    page.get_by_label("Email or username").fill("staff")
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
     portal_page.check_a11y()
@@ -60,7 +60,7 @@ def test_forgotten_password_by_email(portal_page, staff_user):
     portal_page.check_a11y()
     page.get_by_role("link", name="Sign in").click()
     portal_page.check_a11y()
-    page.get_by_label("Username").fill(staff_user.username)
+    page.get_by_label("Email or username").fill(staff_user.username)
     page.get_by_label("Password").fill("a-brand-new-passphrase-42")
     page.get_by_role("button", name="Sign in").click()
     portal_page.check_a11y()

@@ -29,7 +29,7 @@ def test_refused_admin_says_why_in_words_instead_of_looping(client, staff_user):
 
 def test_signed_in_person_opening_sign_in_goes_home(client, staff_user):
     client.force_login(staff_user)
-    response = client.get(reverse("login"))
+    response = client.get(reverse("account_login"))
     assert response.status_code == 302
     assert response["Location"] == "/"
 

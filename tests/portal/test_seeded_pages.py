@@ -10,7 +10,7 @@ ROLE_PAGES = {
     # URL name -> demo accounts that may open it; everyone else signed in gets 403
     "reports": {"leader", "editor", "admin", "manager"},
     "wagtailadmin_home": {"editor", "admin"},
-    "password_change": {account.username for account in DEMO_ACCOUNTS},
+    "account_change_password": {account.username for account in DEMO_ACCOUNTS},
     "my_path": {account.username for account in DEMO_ACCOUNTS},
 }
 
@@ -32,6 +32,6 @@ def test_every_seeded_page_answers_for_every_role(client, seeded, account):
 
 
 def test_signed_out_visitor_sees_only_the_sign_in_pages(client, seeded):
-    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("account_login")).status_code == 200
     for url in live_page_urls():
-        assert client.get(url)["Location"].startswith(reverse("login"))
+        assert client.get(url)["Location"].startswith(reverse("account_login"))

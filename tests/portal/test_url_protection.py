@@ -65,7 +65,15 @@ def test_every_url_pattern_can_be_walked():
 
 def test_allowlist_names_only_urls_that_exist():
     with_arguments = {
-        "password_reset_confirm": {"uidb64": "x", "token": "x-y"},
+        "account_reset_password_from_key": {"uidb36": "x", "key": "x-y"},
+        "openid_connect_login": {"provider_id": "company"},
+        "openid_connect_callback": {"provider_id": "company"},
+        "saml_login": {"organization_slug": "company"},
+        "saml_acs": {"organization_slug": "company"},
+        "saml_finish_acs": {"organization_slug": "company"},
+        "saml_metadata": {"organization_slug": "company"},
+        "saml_sls": {"organization_slug": "company"},
+        "sign_in_link": {"token": "x"},
         "officehours_feed": {"token": "x"},
         "certificate_verify": {"code": "x"},
     }
@@ -92,8 +100,8 @@ def test_every_url_needs_sign_in_unless_allowlisted(client):
 
 @pytest.mark.django_db
 def test_public_urls_answer_without_sign_in(client):
-    assert client.get(reverse("login")).status_code == 200
-    assert client.get(reverse("password_reset")).status_code == 200
+    assert client.get(reverse("account_login")).status_code == 200
+    assert client.get(reverse("account_reset_password")).status_code == 200
     assert client.get(reverse("healthz")).content == b"ok"
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from ...accounts.services import accounts_follow_directory
 from ..models import Department, Location, Role, Staff
 from ..services import directory_revise
 from .checking import (
@@ -169,6 +170,7 @@ def apply(plan: _Plan) -> None:
 
     for chunk in _chunks(plan.deactivate):
         Staff.objects.filter(pk__in=chunk).update(active=False)
+    accounts_follow_directory()  # people who left lose access now; people back regain it
     directory_revise()  # the bulk writes above send no signals
 
 

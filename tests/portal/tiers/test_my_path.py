@@ -113,8 +113,8 @@ def test_signing_in_links_the_account_to_staff_by_email(client, db):
     person = StaffFactory(email="ana.lima@example.com")
     StaffFactory(email="someone.else@example.com")
     client.post(
-        reverse("login"),
-        {"username": user.username, "password": "correct-horse-battery-staple"},
+        reverse("account_login"),
+        {"login": user.username, "password": "correct-horse-battery-staple"},
     )
     person.refresh_from_db()
     assert person.user == user

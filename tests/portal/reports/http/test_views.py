@@ -244,5 +244,5 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, org, output):
     response = fetch(client, output, line=org.a.pk)
     assert response.status_code == 302
     target = urlsplit(response["Location"])
-    assert target.path == reverse("login")
+    assert target.path == reverse("account_login")
     assert parse_qs(target.query)["next"][0].startswith(reverse(output))

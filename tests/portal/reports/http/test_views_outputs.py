@@ -268,7 +268,7 @@ def test_staff_without_reports_cannot_subscribe(client, staff_user):
 def test_anonymous_visitors_cannot_subscribe(client, db):
     response = client.post(reverse("reports_digest"), {"weekly": "on"})
     assert response.status_code == 302
-    assert urlsplit(response["Location"]).path == reverse("login")
+    assert urlsplit(response["Location"]).path == reverse("account_login")
     assert not DigestSubscription.objects.exists()
 
 
