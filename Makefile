@@ -33,7 +33,14 @@ lint: $(STAMP)
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test: lint
+# The sign-in tests start a real OpenID provider (npm's oidc-provider); without Node they skip
+# loudly (and fail under CI=true).
+PEERS := tests/peers/oidc/node_modules/.installed
+$(PEERS): tests/peers/oidc/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund --prefix tests/peers/oidc && touch $@; \
+	else echo "npm not found: the OpenID Connect sign-in tests will be skipped."; fi
+
+test: lint $(PEERS)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Benchmarks print `BENCH <name> <value> <unit> ratio=<x>` against a baseline from the same run.

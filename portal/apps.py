@@ -6,6 +6,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
+        from allauth.account import signals as allauth_signals
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
@@ -22,7 +23,8 @@ class PortalConfig(AppConfig):
         from .rollout.models import Wave, WaveMember
 
         user_logged_in.connect(link_staff_on_sign_in, dispatch_uid="portal.link_staff")
-        user_logged_in.connect(sso_signed_in, dispatch_uid="portal.sso_signed_in")
+        # allauth's own signal (not Django's): it carries the single sign-on's `sociallogin`.
+        allauth_signals.user_logged_in.connect(sso_signed_in, dispatch_uid="portal.sso_signed_in")
         for model in (Staff, Role, Department, Location, Wave, WaveMember):
             for signal in (post_save, post_delete):
                 signal.connect(

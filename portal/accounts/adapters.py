@@ -18,7 +18,7 @@ from django.shortcuts import render
 
 from . import throttle
 from .admission import sso_admission
-from .identity import identity_of
+from .identity import identity_of, protocol_of
 
 TOO_MANY_SIGN_INS = (
     "Too many failed sign-ins for this account or from this network. For your security, "
@@ -70,7 +70,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request, sociallogin):
-        if sociallogin.account.provider == "openid_connect":
+        if protocol_of(sociallogin) == "openid_connect":
             returned = (sociallogin.account.extra_data.get("id_token") or {}).get("nonce")
             if not returned or returned != sociallogin.state.get("nonce"):
                 raise ImmediateHttpResponse(refusal(request, NONCE_MISMATCH))
@@ -78,8 +78,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         admission = sso_admission(email=identity.email, email_verified=identity.email_verified)
         if admission.refusal:
             raise ImmediateHttpResponse(refusal(request, admission.refusal))
-        staff = admission.staff
-        sociallogin.portal_staff = staff  # read by `portal.accounts.receivers` after sign-in
+        staff = admission.staff  # linked and given its roles after sign-in (`receivers`)
         if sociallogin.is_existing:
             if staff.user_id not in (None, sociallogin.user.pk):
                 raise ImmediateHttpResponse(refusal(request, NOT_THIS_ACCOUNT))

@@ -20,7 +20,7 @@ def identity_of(sociallogin) -> Identity:
     assertion is signed by the one identity provider this portal is configured to trust, and
     its email attribute is that provider's statement, so it counts as verified.
     """
-    provider = sociallogin.account.provider
+    provider = protocol_of(sociallogin)
     data = sociallogin.account.extra_data or {}
     if provider == "saml":
         claims = dict(data)
@@ -43,3 +43,8 @@ def identity_of(sociallogin) -> Identity:
 def _true(value) -> bool:
     """A boolean claim: JSON true, or the string "true" some providers send."""
     return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def protocol_of(sociallogin) -> str:
+    """ "openid_connect" or "saml": the provider class, whatever the app's id is."""
+    return sociallogin.account.get_provider().id

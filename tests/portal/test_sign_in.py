@@ -166,7 +166,9 @@ def test_a_sign_in_link_creates_the_account_once(client, db):
     form = client.get(url, follow=True)
     assert form.status_code == 200 and b"Welcome, Nia Starter" in form.content
     assert url.split("/")[-2] not in form.redirect_chain[-1][0]  # the token left the address
-    weak = client.post(reverse("sign_in_link_password"), {"new_password1": "x", "new_password2": "x"})
+    weak = client.post(
+        reverse("sign_in_link_password"), {"new_password1": "x", "new_password2": "x"}
+    )
     assert weak.status_code == 400 and b"too short" in weak.content
     new = "a-brand-new-passphrase-42"
     response = client.post(
