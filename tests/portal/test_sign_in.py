@@ -217,7 +217,7 @@ def test_password_only_mode_hides_the_form_and_break_glass_admits_only_superuser
 
 
 def test_break_glass_is_throttled_like_every_password_form(client, superuser):
-    for attempt in range(5):
+    for _ in range(5):
         client.post(reverse("break_glass"), {"username": superuser.username, "password": "x"})
     response = client.post(
         reverse("break_glass"), {"username": superuser.username, "password": PASSWORD}
