@@ -14,6 +14,11 @@ urlpatterns = [
     # Sign-in is allauth's (accounts/...), with our sign-in page, our SAML replay check in front
     # of its assertion consumer, sign-in links and the superusers' break-glass page.
     path("accounts/login/", accounts_views.sign_in, name="account_login"),
+    path(
+        "accounts/password/reset/",
+        accounts_views.password_reset,
+        name="account_reset_password",
+    ),
     path("accounts/saml/<str:organization_slug>/acs/", saml.acs, name="saml_acs"),
     path("accounts/welcome/<str:token>/", accounts_views.sign_in_link, name="sign_in_link"),
     path(

@@ -15,6 +15,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.shortcuts import render
+from django.urls import reverse
 
 from . import throttle
 from .admission import sso_admission
@@ -39,6 +40,10 @@ def refusal(request, message: str, *, status: int = 403):
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
+
+    def get_signup_redirect_url(self, request):
+        """Someone's first sign-on made their account: their path is where they start."""
+        return reverse("my_path")
 
     def _get_login_attempts_cache_key(self, request, **credentials):
         """One key per account, whether the person typed their username or their email, so

@@ -55,6 +55,10 @@ def sso_enabled() -> bool:
 def sign_in_url_for(staff: Staff) -> str:
     """The address that gets this person in from an email: the sign-in page when they sign in
     by single sign-on or already have a password, else a sign-in link to choose one."""
-    if sso_enabled() or (staff.user is not None and staff.user.has_usable_password()):
+    if (
+        not settings.PASSWORD_SIGN_IN
+        or sso_enabled()
+        or (staff.user is not None and staff.user.has_usable_password())
+    ):
         return absolute_url(f"{reverse('account_login')}?next={reverse('my_path')}")
     return sign_in_link_url(staff)

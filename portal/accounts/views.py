@@ -4,8 +4,10 @@ page. Everything else (passwords, resets, SSO, second factors) is allauth's view
 from allauth.account.adapter import get_adapter
 from allauth.account.utils import perform_login
 from allauth.account.views import LoginView
+from allauth.account.views import password_reset as allauth_password_reset
 from allauth.core.ratelimit import consume_or_429
 from django import forms
+from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -23,6 +25,10 @@ LINK_INVALID = (
     "This sign-in link has expired or was used already. Ask for a new one below: enter your "
     "work email on the password page and we will send a fresh link."
 )
+PASSWORDS_OFF = (
+    "This portal signs people in through your company's single sign-on only, so there is no "
+    "password to enter or reset here. Use the single sign-on button on the sign-in page."
+)
 NOT_A_SUPERUSER = "Those details do not match a superuser account."
 
 
@@ -31,16 +37,33 @@ class SignInView(LoginView):
 
     A person who is already signed in and is sent here with a `next` page was refused by that
     page (the Wagtail admin does this for people without admin access). Redirecting back would
-    loop, so they get the 403 page, which says why.
+    loop, so they get the 403 page, which says why. With PASSWORD_SIGN_IN=false the page offers
+    single sign-on only and refuses a posted password.
     """
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.GET.get(REDIRECT_FIELD_NAME):
             raise PermissionDenied
+        if request.method == "POST" and not settings.PASSWORD_SIGN_IN:
+            return passwords_off(request)
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "password_sign_in": settings.PASSWORD_SIGN_IN}
 
 
 sign_in = SignInView.as_view()
+
+
+def passwords_off(request):
+    return render(request, "account/sso_refused.html", {"message": PASSWORDS_OFF}, status=403)
+
+
+def password_reset(request):
+    """allauth's "forgotten your password", unless passwords are off here."""
+    if not settings.PASSWORD_SIGN_IN:
+        return passwords_off(request)
+    return allauth_password_reset(request)
 
 
 @never_cache
@@ -48,6 +71,8 @@ sign_in = SignInView.as_view()
 def sign_in_link(request, token):
     """The link from an email: keep its token in the session and move to an address without
     it, so it cannot leak through the Referer header or the browser's history."""
+    if not settings.PASSWORD_SIGN_IN:
+        return passwords_off(request)
     request.session[LINK_SESSION_KEY] = token
     return redirect("sign_in_link_password")
 
@@ -56,6 +81,8 @@ def sign_in_link(request, token):
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def sign_in_link_password(request):
+    if not settings.PASSWORD_SIGN_IN:
+        return passwords_off(request)
     token = request.session.get(LINK_SESSION_KEY, "")
     staff = sign_in_link_staff(token) if token else None
     if staff is None:

@@ -172,12 +172,12 @@ MFA_REQUIRED_FOR_ADMINS = env_bool("MFA_REQUIRED_FOR_ADMINS")
 SSO_GROUPS_COMMUNITY_MANAGERS = env_list("SSO_GROUPS_COMMUNITY_MANAGERS")
 SSO_GROUPS_LEADERS = env_list("SSO_GROUPS_LEADERS")
 # The claims (OIDC) or attributes (SAML) that carry group memberships.
-SSO_GROUPS_CLAIMS = env_list("SSO_GROUPS_CLAIMS", sso.GROUP_CLAIMS)
+SSO_GROUPS_CLAIMS = env_list("SSO_GROUPS_CLAIMS") or sso.GROUP_CLAIMS
 # How long a "set your password" link from an invitation or a community manager stays valid.
-SIGN_IN_LINK_MAX_AGE = int(env("SIGN_IN_LINK_DAYS", "14")) * 24 * 60 * 60
+SIGN_IN_LINK_MAX_AGE = int(env("SIGN_IN_LINK_DAYS") or "14") * 24 * 60 * 60
 
 SOCIALACCOUNT_PROVIDERS = sso.providers(os.environ)
-SOCIALACCOUNT_ONLY = not PASSWORD_SIGN_IN
+# Not allauth's SOCIALACCOUNT_ONLY: it drops the pages second factors and break-glass need.
 SOCIALACCOUNT_ADAPTER = "portal.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True  # accounts are made just in time, for people in the directory
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by email is our adapter's decision

@@ -46,11 +46,12 @@ SAML_ATTRIBUTES = {
 }
 
 # Where group memberships come from, in OIDC claims and SAML attributes alike.
-GROUP_CLAIMS = (
-    "groups,roles,"
-    "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups,"
-    "http://schemas.microsoft.com/ws/2008/06/identity/claims/role"
-)
+GROUP_CLAIMS = [
+    "groups",
+    "roles",
+    "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+    "http://schemas.microsoft.com/ws/2008/06/identity/claims/role",
+]
 
 
 def oidc_app(*, issuer: str, client_id: str, secret: str, scopes: list[str], label: str) -> dict:

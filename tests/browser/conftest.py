@@ -124,7 +124,10 @@ class PortalPage:
         )
 
     def unchecked_pages(self) -> list[str]:
-        return [url for url in self.loaded if url not in self.checked]
+        """Our pages loaded but never checked (an identity provider's pages are not ours)."""
+        return [
+            url for url in self.loaded if url not in self.checked and url.startswith(self.base_url)
+        ]
 
     def screenshot(self, name: str):
         ARTIFACTS.mkdir(exist_ok=True)

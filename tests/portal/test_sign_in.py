@@ -202,10 +202,16 @@ def test_a_sign_in_link_for_someone_who_left_does_not_work(client, db):
 def test_password_only_mode_hides_the_form_and_break_glass_admits_only_superusers(
     client, staff_user, superuser, settings
 ):
-    settings.SOCIALACCOUNT_ONLY = True
+    settings.PASSWORD_SIGN_IN = False
     page = client.get(reverse("account_login"))
     assert b'name="password"' not in page.content
-    assert _sign_in(client, staff_user.username, PASSWORD).status_code == 403
+    assert b"Forgotten your password" not in page.content
+    refused = _sign_in(client, staff_user.username, PASSWORD)
+    assert refused.status_code == 403 and b"single sign-on only" in refused.content
+    reset = client.post(reverse("account_reset_password"), {"email": staff_user.email})
+    assert reset.status_code == 403 and mail.outbox == []
+    link = sign_in_link_url(StaffFactory()).removeprefix("http://127.0.0.1:8000")
+    assert client.get(link).status_code == 403
     refused = client.post(
         reverse("break_glass"), {"username": staff_user.username, "password": PASSWORD}
     )

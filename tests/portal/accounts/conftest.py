@@ -95,7 +95,7 @@ def oidc_sign_in(client, login: str, next_url: str = "/my-path/"):
     """Press the button, sign in at the provider as `login`, and bring its answer back."""
     start = client.post(
         reverse("openid_connect_login", kwargs={"provider_id": sso.OIDC_PROVIDER_ID})
-        + f"?next={next_url}"
+        + (f"?next={next_url}" if next_url else "")
     )
     assert start.status_code == 302, start.content
     browser = requests.Session()

@@ -32,12 +32,14 @@ def test_the_sign_in_page_offers_the_button_with_the_configured_label(client, oi
     assert reverse("openid_connect_login", kwargs={"provider_id": "company"}) in page
 
 
-def test_a_second_sign_in_uses_the_same_account(client, oidc):
+def test_the_first_sign_in_starts_on_my_path_later_ones_where_asked(client, oidc):
     person = StaffFactory(email="ana.lima@example.com")
     oidc.accounts_set({"ana": claims("ana.lima@example.com")})
-    oidc_sign_in(client, "ana")
+    assert oidc_sign_in(client, "ana", next_url="")["Location"] == "/my-path/"
     client.post(reverse("account_logout"))
-    assert oidc_sign_in(client, "ana")["Location"] == "/my-path/"
+    assert oidc_sign_in(client, "ana", next_url="")["Location"] == "/"
+    client.post(reverse("account_logout"))
+    assert oidc_sign_in(client, "ana", next_url="/faq/")["Location"] == "/faq/"
     person.refresh_from_db()
     assert SocialAccount.objects.filter(user=person.user).count() == 1
 
