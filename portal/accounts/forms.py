@@ -1,7 +1,7 @@
 """Sign-in forms: allauth's, worded for people here, and a password reset that looks nobody up
 while the person waits (the answer and its timing are the same for every address)."""
 
-from allauth.account.forms import LoginForm, ResetPasswordForm
+from allauth.account.forms import LoginForm, ResetPasswordForm, ResetPasswordKeyForm
 from allauth.core import context
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
@@ -44,6 +44,15 @@ class PasswordResetForm(ResetPasswordForm):
         email = self.cleaned_data["email"]
         transaction.on_commit(lambda: password_reset_send.delay(email))
         return email
+
+
+class NewPasswordForm(ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "New password"
+        self.fields["password2"].label = "New password, again"
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
 
 
 class LinkPasswordForm(SetPasswordForm):

@@ -4,6 +4,7 @@ who sign in by single sign-on get their second factor from the identity provider
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect
 
 # What a superuser without a second factor may still reach: setting one up, and signing out.
@@ -19,6 +20,12 @@ SET_UP_VIEWS = frozenset(
         "account_reauthenticate",
         "account_logout",
     }
+)
+
+
+SET_UP_FIRST = (
+    "Administrators here sign in with a second factor. Set up an authenticator app (or a "
+    "security key from Two-step sign-in) to continue."
 )
 
 
@@ -43,4 +50,5 @@ class AdminsSetUpMfaMiddleware:
         match = request.resolver_match
         if match is None or match.view_name in SET_UP_VIEWS or not mfa_required(request.user):
             return None
+        messages.info(request, SET_UP_FIRST)
         return redirect("mfa_activate_totp")

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
-from wagtail.snippets.widgets import SnippetListingButton
+from wagtail.admin.widgets.button import ListingButton
 
 from portal.people.models import Staff
 from portal.permissions import can_run_programme, require
@@ -53,7 +53,7 @@ def register_sign_in_link_urls():
 @hooks.register("register_snippet_listing_buttons")
 def sign_in_link_button(snippet, user, next_url=None):
     if isinstance(snippet, Staff) and snippet.active and can_run_programme(user):
-        yield SnippetListingButton(
+        yield ListingButton(
             "Send sign-in link",
             reverse("portal_staff_sign_in_link", args=[snippet.pk]),
             icon_name="mail",

@@ -188,6 +188,7 @@ ACCOUNT_ADAPTER = "portal.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "portal.accounts.forms.SignInForm",
     "reset_password": "portal.accounts.forms.PasswordResetForm",
+    "reset_password_from_key": "portal.accounts.forms.NewPasswordForm",
 }
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]

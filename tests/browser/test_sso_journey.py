@@ -43,10 +43,12 @@ def new_visitor(browser, live_server):
         context.close()
 
 
-def _sign_in_at_the_provider(portal: PortalPage, button: str, email: str):
+def _sign_in_at_the_provider(portal: PortalPage, button: str, email: str, shot: str = ""):
     page = portal.page
     portal.goto("/my-path/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    if shot:
+        portal.screenshot(shot)
     page.get_by_role("button", name=button).click()
     page.get_by_label("Email address").fill(email)
     page.get_by_role("button", name="Sign in").click()
@@ -80,7 +82,9 @@ def test_openid_connect_sign_in(new_visitor, live_server, settings, server_lock)
 
         # Ana, in the directory, with no account yet: one click, and she is on her path.
         portal = new_visitor()
-        _sign_in_at_the_provider(portal, "Sign in with Contoso", "ana.lima@example.com")
+        _sign_in_at_the_provider(
+            portal, "Sign in with Contoso", "ana.lima@example.com", shot="sso-sign-in"
+        )
         expect(portal.page).to_have_url(re.compile(r"/my-path/$"))
         expect(portal.page.get_by_role("heading", level=1)).to_be_visible()
         nav = portal.page.get_by_role("navigation", name="Main")
@@ -108,7 +112,8 @@ def test_openid_connect_sign_in(new_visitor, live_server, settings, server_lock)
             ("gone@example.com", "lists gone@example.com as someone who has left"),
         ):
             stranger = new_visitor()
-            _sign_in_at_the_provider(stranger, "Sign in with Contoso", email)
+            stranger.page.set_viewport_size({"width": 390, "height": 844})
+            _sign_in_at_the_provider(stranger, "Sign in with Contoso", email, shot="sso-phone")
             expect(
                 stranger.page.get_by_role("heading", name="We could not sign you in")
             ).to_be_visible()

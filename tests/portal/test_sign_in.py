@@ -266,3 +266,24 @@ def test_superusers_must_set_up_a_second_factor_when_required_and_then_use_it(
     other = Client()
     other.force_login(staff_user)  # not a superuser: nothing asked
     assert other.get(reverse("my_path")).status_code == 200
+
+
+def test_community_managers_send_a_sign_in_link_from_the_directory(
+    client, community_manager, staff_user, django_capture_on_commit_callbacks
+):
+    person = StaffFactory(email="new.starter@example.com")
+    client.force_login(community_manager)
+    listing = client.get(reverse("wagtailsnippets_portal_staff:list"))
+    url = reverse("portal_staff_sign_in_link", args=[person.pk])
+    assert url in listing.content.decode()
+    assert b"will get an email at" in client.get(url).content
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url)
+    assert sent["Location"] == reverse("wagtailsnippets_portal_staff:list")
+    assert mail.outbox[0].to == ["new.starter@example.com"]
+    assert "/accounts/welcome/" in mail.outbox[0].body
+
+    client.force_login(staff_user)  # staff run no programme: the admin sends them away
+    refused = client.post(url)
+    assert refused.status_code == 302 and refused["Location"].startswith(reverse("account_login"))
+    assert len(mail.outbox) == 1
