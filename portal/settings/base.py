@@ -209,6 +209,10 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "5/m/user",
 }
 
+# Behind a load balancer every request comes from its address: say how many proxies you run
+# (each appends to X-Forwarded-For), so the per-address limits count people, not the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT") or "0")
+
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = PORTAL_NAME
 MFA_PASSKEY_LOGIN_ENABLED = False
