@@ -31,6 +31,10 @@ SIGN_IN_FAILED = (
 )
 CANCELLED = "Signing in was cancelled at your identity provider. You can start again below."
 NONCE_MISMATCH = "The identity provider's answer did not belong to this sign-in."
+NOT_THIS_ACCOUNT = (
+    "This identity provider account is linked to a different member of staff here. Ask a "
+    "community manager to check the staff directory."
+)
 
 
 def refusal(request, message: str, *, status: int = 403):
@@ -106,9 +110,3 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if error == AuthError.CANCELLED:
             raise ImmediateHttpResponse(refusal(request, CANCELLED, status=400))
         raise ImmediateHttpResponse(refusal(request, SIGN_IN_FAILED))
-
-
-NOT_THIS_ACCOUNT = (
-    "This identity provider account is linked to a different member of staff here. Ask a "
-    "community manager to check the staff directory."
-)

@@ -15,16 +15,10 @@ SALT = "portal.accounts.sign-in-link"
 
 
 def _state(staff: Staff) -> str:
+    """Changes when the person's email, password or last sign-in does: each use ends a link."""
     user = staff.user
-    parts = (
-        (staff.pk, staff.email.lower(), user.pk, user.password, user.last_login)
-        if user
-        else (
-            staff.pk,
-            staff.email.lower(),
-        )
-    )
-    return salted_hmac(SALT, repr(parts)).hexdigest()[:20]
+    account = (user.pk, user.password, user.last_login) if user else ()
+    return salted_hmac(SALT, repr((staff.pk, staff.email.lower(), *account))).hexdigest()[:20]
 
 
 def sign_in_link_token(staff: Staff) -> str:

@@ -80,11 +80,12 @@ def sign_in_link_redeem(*, token: str, password: str):
     from .links import sign_in_link_staff
 
     with transaction.atomic():
-        staff = sign_in_link_staff(token)
-        if staff is None:
+        found = sign_in_link_staff(token)
+        if found is None:
             return None
-        Staff.objects.select_for_update().filter(pk=staff.pk).first()
-        if sign_in_link_staff(token) is None:  # another tab got there first
+        Staff.objects.select_for_update().filter(pk=found.pk).first()  # one redemption at a time
+        staff = sign_in_link_staff(token)  # again, under the lock: another tab may have used it
+        if staff is None:
             return None
         user = staff.user or _unlinked_account(staff) or account_unsaved_for(staff)
         user.set_password(password)

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from .adapters import refusal
 from .forms import LinkPasswordForm
 from .links import sign_in_link_staff
 from .services import account_unsaved_for, sign_in_link_redeem
@@ -56,7 +57,7 @@ sign_in = SignInView.as_view()
 
 
 def passwords_off(request):
-    return render(request, "account/sso_refused.html", {"message": PASSWORDS_OFF}, status=403)
+    return refusal(request, PASSWORDS_OFF)
 
 
 def password_reset(request):
