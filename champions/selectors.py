@@ -28,7 +28,6 @@ class Candidate:
     score: float
     breakdown: list[dict]
     status: str = S.CANDIDATE
-    nominated_by: int = 0
 
 
 def _scored(now: datetime, settings: ScoreSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -67,26 +66,10 @@ def _candidates(ids, signals, points, settings, people=None) -> list[Candidate]:
             staff=people[i],
             score=float(points.at[i, "score"]),
             breakdown=scoring.breakdown(signals.loc[i], settings),
-            nominated_by=int(signals.at[i, "nominations"]),
         )
         for i in ids
         if i in people
     ]
-
-
-def score_of(*, staff: Staff, now: datetime | None = None) -> Candidate:
-    """One person's score and breakdown, computed exactly as the queue computes it."""
-    settings = ScoreSettings.current()
-    signals = scoring.signals_frame(now=now, staff_ids=[staff.pk])
-    points = scoring.points_frame(signals, settings)
-    if staff.pk not in signals.index:
-        return Candidate(staff=staff, score=0.0, breakdown=[])
-    return Candidate(
-        staff=staff,
-        score=float(points.at[staff.pk, "score"]),
-        breakdown=scoring.breakdown(signals.loc[staff.pk], settings),
-        nominated_by=int(signals.at[staff.pk, "nominations"]),
-    )
 
 
 def champions_active() -> list[Champion]:

@@ -131,25 +131,6 @@ def booking_cancel(*, booking: Booking, now: datetime | None = None) -> Booking:
     return booking
 
 
-def occurrence_capacity_change(*, occurrence: Occurrence, capacity: int) -> Occurrence:
-    """Change one session's capacity. Never below the seats already confirmed: people holding
-    one are not cancelled silently; the organiser has to cancel bookings first, in words."""
-    if capacity < 1:
-        raise BookingError("A session needs at least one seat.")
-    with transaction.atomic():
-        locked = _lock(occurrence)
-        if capacity < locked.confirmed:
-            raise BookingError(
-                f"{locked.confirmed} people hold a seat, so the capacity cannot go below "
-                f"{locked.confirmed}. Cancel bookings first, or cancel the session."
-            )
-        Occurrence.objects.filter(pk=locked.pk).update(capacity=capacity)
-        _waitlist_promote(locked, timezone.now())
-    transaction.on_commit(_send_soon)
-    occurrence.refresh_from_db()
-    return occurrence
-
-
 def occurrence_edit(
     *,
     occurrence: Occurrence,

@@ -426,10 +426,6 @@ def certificate_find(*, code: str) -> Certificate | None:
     return Certificate.objects.filter(code=code).first() if code else None
 
 
-def certificates_of(*, staff: Staff) -> list[Certificate]:
-    return list(Certificate.objects.filter(staff=staff).order_by("-issued_at"))
-
-
 # Assignments
 
 

@@ -66,7 +66,9 @@ def test_scores_and_breakdown_are_count_times_weight(org):
     assert points.loc[org["ben"].pk, "score"] == 6
     assert points.loc[org["cy"].pk, "score"] == 1
     assert points.loc[org["di"].pk, "score"] == 0
-    candidate = selectors.score_of(staff=org["ana"])
+    settings.threshold, settings.top_percent = 1, 0
+    settings.save()
+    candidate = next(c for c in selectors.champion_candidates() if c.staff == org["ana"])
     terms = {t["signal"]: (t["count"], t["weight"], t["points"]) for t in candidate.breakdown}
     assert terms["contributions"] == (8, 0.5, 4) and terms["solutions"] == (3, 2, 6)
     assert terms["nominations"] == (2, 4, 8)

@@ -2,6 +2,7 @@
 cancellation, attendance feeding the tiers, and the reminder outbox sent exactly once."""
 
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -68,14 +69,27 @@ def test_seats_then_waitlist_then_promotion_in_order():
         services.booking_cancel(booking=bookings[3])
 
 
+def _capacity_edit(occurrence, capacity):
+    """The organiser's edit of one session, changing only its capacity."""
+    zone = ZoneInfo(occurrence.series.time_zone)
+    services.occurrence_edit(
+        occurrence=occurrence,
+        start_time=occurrence.starts_at.astimezone(zone).time(),
+        duration_minutes=int((occurrence.ends_at - occurrence.starts_at).total_seconds() // 60),
+        location=occurrence.location,
+        capacity=capacity,
+        future=False,
+    )
+
+
 def test_capacity_never_drops_below_the_seats_taken():
     occurrence = OccurrenceFactory(capacity=3)
     for user in _users(4):
         services.booking_create(occurrence=occurrence, user=user)
-    with pytest.raises(services.BookingError, match="3 people hold a seat"):
-        services.occurrence_capacity_change(occurrence=occurrence, capacity=2)
+    with pytest.raises(services.BookingError, match="would be fewer than are already taken"):
+        _capacity_edit(occurrence, 2)
     assert Booking.objects.filter(status="confirmed").count() == 3
-    services.occurrence_capacity_change(occurrence=occurrence, capacity=5)
+    _capacity_edit(occurrence, 5)
     assert Booking.objects.filter(status="confirmed").count() == 4  # the waiting one moved up
 
 

@@ -1,6 +1,8 @@
 """A Hypothesis state machine over booking, cancelling, changing capacity and promotion: the
 invariants hold after every step, whatever the order."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -43,8 +45,18 @@ class Bookings(RuleBasedStateMachine):
 
     @rule(capacity=st.integers(1, 5))
     def change_capacity(self, capacity):
+        """What the organiser's edit form does: the same session, a new capacity."""
+        session = self.occurrence
+        session.refresh_from_db()
         try:
-            services.occurrence_capacity_change(occurrence=self.occurrence, capacity=capacity)
+            services.occurrence_edit(
+                occurrence=session,
+                start_time=session.starts_at.astimezone(ZoneInfo(session.series.time_zone)).time(),
+                duration_minutes=int((session.ends_at - session.starts_at).total_seconds() // 60),
+                location=session.location,
+                capacity=capacity,
+                future=False,
+            )
         except services.BookingError:
             self.occurrence.refresh_from_db()
             assert capacity < self.occurrence.confirmed  # refused only when it would cut seats
