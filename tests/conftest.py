@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite: people in each role, demo data, a real Celery worker."""
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -13,13 +14,29 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
 
 from portal import permissions
 from portal.factories import UserFactory
 from portal.reports.frames import frames_forget
+from tests.examples import CI
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis: its default 100 examples in CI, 20 at a desk (see tests/examples.py).
+hypothesis_settings.register_profile("ci", deadline=None)
+hypothesis_settings.register_profile("dev", max_examples=20, deadline=None)
+hypothesis_settings.load_profile("ci" if CI else "dev")
 COMMITTING_FIXTURES = {"transactional_db", "live_server", "celery_worker"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_removed():
+    """Uploaded and generated files of this run go when the run ends."""
+    from django.conf import settings
+
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -39,8 +56,18 @@ def pytest_collection_modifyitems(config, items):
     A flush removes the default tiers, groups and home page. Serialized rollback restores them,
     and only works if every committing test uses it (a plain flush re-creates content types
     that the restore would then collide with), so it is a rule here, not a choice per test.
+
+    Tests marked `postgres` are skipped here on SQLite, before they pay for a database flush.
     """
+    from django.conf import settings
+
+    on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    needs_postgres = pytest.mark.skip(
+        reason="needs a database several connections can write to at once: PostgreSQL"
+    )
     for item in items:
+        if on_sqlite and item.get_closest_marker("postgres"):
+            item.add_marker(needs_postgres)
         marker = item.get_closest_marker("django_db")
         commits = (marker is not None and marker.kwargs.get("transaction")) or (
             COMMITTING_FIXTURES & set(getattr(item, "fixturenames", ()))
@@ -125,6 +152,7 @@ def celery_worker(transactional_db):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
         "DATABASE_URL": database_url,
+        "PORTAL_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     worker = subprocess.Popen(  # noqa: S603

@@ -4,7 +4,9 @@
 Celery stays eager here; the tests marked `worker` switch to a real worker themselves.
 """
 
+import os
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -16,7 +18,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = True
-MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
+# One folder per test process, removed at the end by tests/conftest.py; a Celery worker the
+# tests start is handed the same folder.
+MEDIA_ROOT = Path(
+    os.environ.get("PORTAL_TEST_MEDIA_ROOT")
+    or Path(tempfile.gettempdir()) / f"portal-test-media-{os.getpid()}"
+)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -12,7 +12,7 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -341,14 +341,9 @@ def _at_once(count: int, send) -> list[bytes]:
     return answers
 
 
-def _skip_on_sqlite():
-    if connection.vendor == "sqlite":
-        pytest.skip("needs a database several connections can write to at once: PostgreSQL")
-
-
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_same_event_id_delivered_concurrently_records_one_event(ann):
-    _skip_on_sqlite()
 
     answers = _at_once(10, lambda n: _deliver(Client()).content)
 
@@ -357,9 +352,9 @@ def test_the_same_event_id_delivered_concurrently_records_one_event(ann):
     assert WebhookDelivery.objects.count() == 1
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_retries_with_new_ids_delivered_concurrently_record_one_event(ann):
-    _skip_on_sqlite()
 
     answers = _at_once(10, lambda n: _deliver(Client(), event_id=f"retry-{n}").content)
 
@@ -368,9 +363,9 @@ def test_retries_with_new_ids_delivered_concurrently_record_one_event(ann):
     assert WebhookDelivery.objects.count() == 10
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_unmatched_activity_delivered_concurrently_waits_once():
-    _skip_on_sqlite()
     body = _body(obj=_post(username="stranger"))
 
     answers = _at_once(10, lambda n: _deliver(Client(), body, event_id=f"u-{n}").content)

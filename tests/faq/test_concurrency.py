@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from faq import services
 from faq.factories import FAQCategoryPageFactory, FAQEntryPageFactory, FAQIndexPageFactory
@@ -34,10 +34,9 @@ def _race(work) -> list[Exception]:
     return errors
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_racing_votes_and_gap_counts_lose_nothing():
-    if connection.vendor == "sqlite":
-        pytest.skip("needs a database several connections can write to at once: PostgreSQL")
     guide = FAQIndexPageFactory(parent=HomePage.objects.get())
     entry = FAQEntryPageFactory(parent=FAQCategoryPageFactory(parent=guide))
     user = UserFactory()

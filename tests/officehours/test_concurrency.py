@@ -4,7 +4,7 @@ in the order they got in, no errors, no one booked twice."""
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from officehours import services
 from officehours.factories import OccurrenceFactory
@@ -15,10 +15,9 @@ REQUESTS = 200
 SEATS = 10
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_hundred_concurrent_bookings_for_ten_seats():
-    if connection.vendor == "sqlite":
-        pytest.skip("needs a database several connections can write to at once: PostgreSQL")
     occurrence = OccurrenceFactory(capacity=SEATS)
     users = UserFactory.create_batch(REQUESTS)
 

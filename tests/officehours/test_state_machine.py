@@ -12,6 +12,7 @@ from officehours import services
 from officehours.factories import OccurrenceFactory
 from officehours.models import Booking, Occurrence
 from portal.factories import UserFactory
+from tests.examples import examples
 
 PEOPLE = 6
 
@@ -101,7 +102,7 @@ class Bookings(RuleBasedStateMachine):
 @pytest.mark.django_db
 def test_booking_invariants_hold_in_any_order():
     machine = settings(
-        max_examples=40,
+        max_examples=examples(40),
         stateful_step_count=25,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],

@@ -5,9 +5,7 @@ import http.server
 import io
 import logging
 import re
-import shutil
 import socket
-import subprocess
 import threading
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,6 +21,7 @@ from portal.pdf import (
     pdf_from_template,
     pdf_render,
 )
+from tests.pdf_text import pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,16 +40,6 @@ def _image_count(pdf: bytes) -> int:
     """Image XObjects in the PDF. Streams never go in object streams, so their dictionaries
     are readable in the raw bytes even when the rest of the file is compressed."""
     return len(re.findall(rb"/Subtype\s*/Image\b", pdf))
-
-
-def _pdftotext(pdf: bytes) -> str:
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    result = subprocess.run(  # noqa: S603
-        [pdftotext, "-", "-"], input=pdf, capture_output=True, check=True
-    )
-    return result.stdout.decode()
 
 
 @pytest.fixture
@@ -261,7 +250,7 @@ def test_a_template_links_static_files_with_the_static_tag(settings, tmp_path):
 
     assert pdf.startswith(b"%PDF")
     assert _image_count(pdf) == 1  # the stylesheet applied, and its own url() was served
-    assert "Grace Hopper" in _pdftotext(pdf)
+    assert "Grace Hopper" in pdf_text(pdf)
 
 
 def test_collected_static_files_are_served_from_static_root(settings, tmp_path):
@@ -283,4 +272,4 @@ def test_the_text_survives():
     pdf = pdf_render(html="<h1>Ada Lovelace</h1>")
 
     assert pdf.startswith(b"%PDF")
-    assert "Ada Lovelace" in _pdftotext(pdf)
+    assert "Ada Lovelace" in pdf_text(pdf)

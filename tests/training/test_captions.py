@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.examples import examples
 from training.captions import CaptionsError, Cue, captions_parse, captions_read
 from training.media import video_duration
 
@@ -255,7 +256,7 @@ def test_demo_captions_cover_their_clip(clip):
     assert all(cue.text for cue in cues)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.text(alphabet=st.sampled_from(list("WEBVT NOTE\n\r\t-->0123456789:.<>v&;amp")), max_size=200)
 )

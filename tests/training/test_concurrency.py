@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from portal.factories import StaffFactory
 from portal.tiers.models import EngagementEvent, Tier
@@ -33,14 +33,9 @@ def _together(*calls):
         return list(pool.map(run, calls))
 
 
-@pytest.fixture
-def postgres_only():
-    if connection.vendor == "sqlite":
-        pytest.skip("needs a database several connections can write to at once: PostgreSQL")
-
-
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_finishing_the_last_two_lessons_in_two_tabs_completes_the_module_once(postgres_only):
+def test_finishing_the_last_two_lessons_in_two_tabs_completes_the_module_once():
     module = f.module_make(tier=Tier.objects.get(order=3))
     one = f.lesson_make(module=module, title="One", body=[("text", "<p>1</p>")])
     two = f.lesson_make(module=module, title="Two", body=[("text", "<p>2</p>")])
@@ -58,8 +53,9 @@ def test_finishing_the_last_two_lessons_in_two_tabs_completes_the_module_once(po
     assert EngagementEvent.objects.filter(kind="training_completed").count() == ROUNDS
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_double_submitted_check_records_one_attempt(postgres_only):
+def test_a_double_submitted_check_records_one_attempt():
     lesson = f.lesson_make(module=f.module_make(), body=[f.check_block()])
     block = f.block_id(lesson, "knowledge_check")
     person = StaffFactory()

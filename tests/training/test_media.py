@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.examples import examples
 from training import media
 from training.media import MediaError, video_content_type, video_duration
 
@@ -536,14 +537,14 @@ def only_media_errors(read, data: bytes) -> None:
             assert value in {"video/mp4", "video/webm"}
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(prefix=PREFIXES, rest=st.binary(max_size=600))
 def test_arbitrary_bytes_only_raise_media_error(prefix, rest):
     only_media_errors(video_duration, prefix + rest)
     only_media_errors(video_content_type, prefix + rest)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.sampled_from(ALL_FIXTURES),
     cut=st.floats(min_value=0, max_value=1),

@@ -1,7 +1,6 @@
 """The report charts: inline SVG that says what the tables say, in the browser and the PDF."""
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
@@ -301,9 +300,7 @@ def test_charts_render_into_the_pdf_with_their_text():
     )
     pdf = pdf_render(html=html)
     assert pdf.startswith(b"%PDF")
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    text = pdf_text(pdf)
+    text = pdf_text(pdf)  # fails under CI=true without poppler, skips loudly elsewhere
     for words in (
         "Finance",
         "Procurement",

@@ -4,17 +4,16 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from portal.factories import StaffFactory
 from portal.models import EngagementEvent, TierAttainment
 from portal.tiers.services import engagement_record
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_same_key_from_many_threads_records_one_event():
-    if connection.vendor == "sqlite":
-        pytest.skip("needs a database several connections can write to at once: PostgreSQL")
     person = StaffFactory()
     outcomes, errors = [], []
     start = threading.Barrier(8)

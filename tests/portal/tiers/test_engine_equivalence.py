@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from portal.factories import StaffFactory
 from portal.models import EngagementEvent, Requirement, Tier, TierAttainment
 from portal.tiers.services import engagement_record, tier_attainments_recompute
+from tests.examples import examples
 
 from . import oracle
 
@@ -60,7 +61,7 @@ def _stored():
 
 @pytest.mark.django_db
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
