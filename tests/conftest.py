@@ -20,6 +20,7 @@ from portal import permissions
 from portal.factories import UserFactory
 from portal.reports.frames import frames_forget
 from tests.examples import CI
+from tests.once import rolled_back_after
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,6 +120,14 @@ def seeded(db):
     """The demo data of `seed_demo` (with two extra staff); returns the demo users by username."""
     call_command("seed_demo", "--staff", "2", stdout=open("/dev/null", "w"))  # noqa: SIM115
     return {user.username: user for user in get_user_model().objects.all()}
+
+
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """`seeded`, built once for a module of read-only tests (see tests/once.py)."""
+    with rolled_back_after(django_db_blocker):
+        call_command("seed_demo", "--staff", "2", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        yield {user.username: user for user in get_user_model().objects.all()}
 
 
 @pytest.fixture

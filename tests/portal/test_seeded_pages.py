@@ -20,7 +20,7 @@ def live_page_urls():
 
 
 @pytest.mark.parametrize("account", [a.username for a in DEMO_ACCOUNTS])
-def test_every_seeded_page_answers_for_every_role(client, seeded, account):
+def test_every_seeded_page_answers_for_every_role(client, seeded_once, db, account):
     assert client.login(username=account, password=DEMO_PASSWORD)
     urls = live_page_urls()
     assert urls, "seed_demo published no pages"
@@ -31,7 +31,7 @@ def test_every_seeded_page_answers_for_every_role(client, seeded, account):
         assert status == (200 if account in allowed else 403), (name, account, status)
 
 
-def test_signed_out_visitor_sees_only_the_sign_in_pages(client, seeded):
+def test_signed_out_visitor_sees_only_the_sign_in_pages(client, seeded_once, db):
     assert client.get(reverse("account_login")).status_code == 200
     for url in live_page_urls():
         assert client.get(url)["Location"].startswith(reverse("account_login"))
