@@ -110,10 +110,10 @@ class PortalPage:
         """Fail on serious or critical axe findings. `upstream` names rules (id: reason) to
         let pass on pages we do not build, such as Wagtail's page editor; say why."""
         self.page.wait_for_load_state("load")
-        results = self._axe.run(self.page)
+        violations = self._axe_violations()
         blocking = [
             v
-            for v in results.response["violations"]
+            for v in violations
             if v.get("impact") in BLOCKING_IMPACTS and v["id"] not in (upstream or {})
         ]
         self.checked.add(self.page.url)
@@ -121,6 +121,15 @@ class PortalPage:
             f"- [{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])} element(s): "
             f"{', '.join(n['target'][0] for n in v['nodes'][:3])})"
             for v in blocking
+        )
+
+    def _axe_violations(self) -> list[dict]:
+        """axe-core's violations on the page as it is now. The script (half a megabyte) is
+        injected once per document, not before every check: htmx swaps keep the document."""
+        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
+            self.page.evaluate(self._axe.axe_script)
+        return self.page.evaluate(
+            "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
         )
 
     def unchecked_pages(self) -> list[str]:
