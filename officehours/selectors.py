@@ -4,7 +4,6 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -29,11 +28,8 @@ COMMON_ZONES = [
 
 
 def viewer_zone(request) -> zoneinfo.ZoneInfo:
-    name = request.session.get("officehours_zone", settings.TIME_ZONE)
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    """The reader's zone, activated for the request by `portal.accounts.zones`."""
+    return timezone.get_current_timezone()
 
 
 @dataclass

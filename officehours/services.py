@@ -20,6 +20,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from portal.accounts.zones import time_zone_of
 from portal.models import EngagementEvent
 from portal.people.services import staff_link_user
 from portal.tiers.services import engagement_record
@@ -379,7 +380,7 @@ def _reminder_email(reminder: Reminder) -> None:
     if not booking.user.email:
         return
     occurrence = booking.occurrence
-    local = occurrence.starts_at.astimezone(ZoneInfo(occurrence.series.time_zone))
+    reader_zone = time_zone_of(booking.user)  # the email shows the reader's own time
     subjects = {
         Reminder.Kind.DAY_BEFORE: "Office hours tomorrow: {title}",
         Reminder.Kind.HOUR_BEFORE: "Office hours in an hour: {title}",
@@ -387,12 +388,19 @@ def _reminder_email(reminder: Reminder) -> None:
         Reminder.Kind.CANCELLED: "Cancelled: {title}",
         Reminder.Kind.RECORDING: "The recording is up: {title}",
     }
+    with timezone.override(reader_zone):
+        message = render_to_string(
+            "officehours/email/reminder.txt",
+            {
+                "reminder": reminder,
+                "booking": booking,
+                "occurrence": occurrence,
+                "zone": reader_zone.key,
+            },
+        )
     send_mail(
         subject=subjects[reminder.kind].format(title=occurrence.series.title),
-        message=render_to_string(
-            "officehours/email/reminder.txt",
-            {"reminder": reminder, "booking": booking, "occurrence": occurrence, "local": local},
-        ),
+        message=message,
         from_email=None,
         recipient_list=[booking.user.email],
     )

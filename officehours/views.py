@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.accounts import zones
+from portal.accounts.zones import time_zone_set
 from portal.permissions import can_run_programme
 
 from . import calendar, selectors, services
@@ -48,7 +50,8 @@ def sessions(request):
 def zone_set(request):
     form = ZoneForm(request.POST, zones=_zones(""))
     if form.is_valid():
-        request.session["officehours_zone"] = form.cleaned_data["zone"]
+        zone = time_zone_set(user=request.user, name=form.cleaned_data["zone"])
+        request.session[zones.SESSION_KEY] = zone.key
     return redirect("officehours_sessions")
 
 

@@ -5,7 +5,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
-from .accounts.models import SamlAssertion
+from .accounts.models import Preferences, SamlAssertion
 from .blocks import BaseStreamBlock
 from .people.models import Department, DirectoryRevision, Location, Role, Staff
 from .reports.models import DigestDelivery, DigestSubscription
@@ -22,6 +22,7 @@ __all__ = [
     "HomePage",
     "Invitation",
     "Location",
+    "Preferences",
     "PulseAnswer",
     "PulseAsked",
     "Requirement",

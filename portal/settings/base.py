@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.accounts.zones.ReaderTimeZoneMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.permissions.LoginRequiredMiddleware",
     "portal.accounts.mfa.AdminsSetUpMfaMiddleware",

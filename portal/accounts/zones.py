@@ -1,0 +1,68 @@
+"""Times are the reader's: every page and email shows times in the person's own time zone.
+
+The zone is kept on their preferences; until they choose one, the browser's zone is taken on
+their first visit (a cookie set by `portal/js/zone.js`), else the portal's `TIME_ZONE`. The
+middleware activates it for each request, so Django's `date` filter and `{% now %}` show the
+reader's time everywhere; emails are rendered under `timezone.override(time_zone_of(user))`.
+"""
+
+import zoneinfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import Preferences
+
+SESSION_KEY = "portal_time_zone"
+BROWSER_COOKIE = "portal_tz"
+
+
+def zone_named(name: str | None) -> zoneinfo.ZoneInfo | None:
+    """The IANA zone of that name, or None for anything else (a cookie is user input)."""
+    if not name or len(name) > 64:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def time_zone_of(user) -> zoneinfo.ZoneInfo:
+    """The zone this person reads times in (for emails and anything without a request)."""
+    name = Preferences.objects.filter(user=user).values_list("time_zone", flat=True).first()
+    return zone_named(name) or zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def time_zone_set(*, user, name: str) -> zoneinfo.ZoneInfo | None:
+    """Keep `name` as the person's zone; None (and nothing kept) when it is not a zone."""
+    zone = zone_named(name)
+    if zone is not None:
+        Preferences.objects.update_or_create(user=user, defaults={"time_zone": zone.key})
+    return zone
+
+
+class ReaderTimeZoneMiddleware:
+    """Activates the reader's zone for the request (read from the database once per session)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = self._zone(request)
+        with timezone.override(zone):
+            return self.get_response(request)
+
+    def _zone(self, request) -> zoneinfo.ZoneInfo:
+        browser = zone_named(request.COOKIES.get(BROWSER_COOKIE))
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return browser or zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        zone = zone_named(request.session.get(SESSION_KEY))
+        if zone is None:
+            kept = Preferences.objects.filter(user=user).values_list("time_zone", flat=True)
+            zone = zone_named(kept.first())
+            if zone is None and browser is not None:  # first visit: the browser's zone
+                zone = time_zone_set(user=user, name=browser.key)
+            zone = zone or zoneinfo.ZoneInfo(settings.TIME_ZONE)
+            request.session[SESSION_KEY] = zone.key
+        return zone
