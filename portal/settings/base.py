@@ -160,6 +160,9 @@ LOGOUT_REDIRECT_URL = "account_login"
 # One sign-in page for the site and the Wagtail admin: the admin signs in through the same SSO.
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# Passwords are changed and reset on the throttled allauth pages only, not Wagtail's own.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.
 

@@ -287,3 +287,16 @@ def test_community_managers_send_a_sign_in_link_from_the_directory(
     refused = client.post(url)
     assert refused.status_code == 302 and refused["Location"].startswith(reverse("account_login"))
     assert len(mail.outbox) == 1
+
+
+def test_wagtails_own_password_forms_are_not_a_way_around_the_throttle(client, superuser):
+    """The admin's login and reset pages answer only through the portal's sign-in page, and a
+    signed-in person changes their password on the throttled page, not in the admin."""
+    for _ in range(6):
+        client.post("/accounts/login/", {"login": superuser.username, "password": "guess"})
+    answer = client.post("/admin/login/", {"username": superuser.username, "password": PASSWORD})
+    assert answer.status_code == 302 and answer["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+    client.force_login(superuser)
+    account = client.get(reverse("wagtailadmin_account")).content.decode()
+    assert "Change password" not in account
