@@ -23,7 +23,6 @@ import os
 import secrets
 import selectors
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -34,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.peers import free_port, process_stop
 
 PEER_DIR = Path(__file__).resolve().parent / "oidc"
 INSTALL_COMMAND = "npm ci --prefix tests/peers/oidc"
@@ -85,12 +86,6 @@ class OidcProvider:
             response.read()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _first_line(process: subprocess.Popen, deadline: float) -> str:
     """The first line the process prints on stdout ('' if it exits or the deadline passes)."""
     buffer = b""
@@ -113,7 +108,7 @@ def oidc_provider_running(
     post_logout_redirect_uris: Iterable[str] = (),
 ) -> Iterator[OidcProvider]:
     """Start the provider on a free loopback port with one confidential client; stop it after."""
-    port = _free_port()
+    port = free_port()
     client_id, client_secret = "portal-test", secrets.token_urlsafe(24)
     config = {
         "port": port,
@@ -157,10 +152,4 @@ def oidc_provider_running(
                 )
             yield OidcProvider(issuer=issuer, client_id=client_id, client_secret=client_secret)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            process.stdout.close()
+            process_stop(process, timeout=5)

@@ -21,7 +21,6 @@ import json
 import os
 import select
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+
+from tests.peers import free_port, process_stop
 
 IDP_SCRIPT = Path(__file__).resolve().parent / "saml" / "idp.py"
 MODES = ("signed", "unsigned", "expired", "wrong_audience", "wrong_signature")
@@ -97,12 +98,6 @@ def xmlsec1_or_skip() -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def saml_idp_running(
     *, sp_entity_id: str, acs_url: str, users: dict[str, dict]
@@ -114,7 +109,7 @@ def saml_idp_running(
         config.write_text(
             json.dumps(
                 {
-                    "port": _free_port(),
+                    "port": free_port(),
                     "sp": {"entity_id": sp_entity_id, "acs_url": acs_url},
                     "users": users,
                     "workdir": tmp,
@@ -138,13 +133,7 @@ def saml_idp_running(
                 sso_url=f"{base_url}/sso",
             )
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            process.stdout.close()
+            process_stop(process, timeout=10)
 
 
 def _wait_ready(process: subprocess.Popen, stderr_path: Path) -> str:
