@@ -7,6 +7,7 @@ reader's time everywhere; emails are rendered under `timezone.override(time_zone
 """
 
 import zoneinfo
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.utils import timezone
@@ -53,7 +54,7 @@ class ReaderTimeZoneMiddleware:
             return self.get_response(request)
 
     def _zone(self, request) -> zoneinfo.ZoneInfo:
-        browser = zone_named(request.COOKIES.get(BROWSER_COOKIE))
+        browser = zone_named(unquote(request.COOKIES.get(BROWSER_COOKIE, "")))
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return browser or zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -63,6 +64,7 @@ class ReaderTimeZoneMiddleware:
             zone = zone_named(kept.first())
             if zone is None and browser is not None:  # first visit: the browser's zone
                 zone = time_zone_set(user=user, name=browser.key)
-            zone = zone or zoneinfo.ZoneInfo(settings.TIME_ZONE)
+            if zone is None:  # no cookie yet (the page sets it): ask again next time
+                return zoneinfo.ZoneInfo(settings.TIME_ZONE)
             request.session[SESSION_KEY] = zone.key
         return zone
