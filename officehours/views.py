@@ -52,6 +52,7 @@ def zone_set(request):
     if form.is_valid():
         zone = time_zone_set(user=request.user, name=form.cleaned_data["zone"])
         request.session[zones.SESSION_KEY] = zone.key
+        request.session.pop(zones.GUESSED_KEY, None)  # chosen: the browser's guess is over
     return redirect("officehours_sessions")
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from .models import Preferences
 
 SESSION_KEY = "portal_time_zone"
+GUESSED_KEY = "portal_time_zone_guessed"  # the default, until the browser's zone arrives
 BROWSER_COOKIE = "portal_tz"
 
 
@@ -59,12 +60,18 @@ class ReaderTimeZoneMiddleware:
         if user is None or not user.is_authenticated:
             return browser or zoneinfo.ZoneInfo(settings.TIME_ZONE)
         zone = zone_named(request.session.get(SESSION_KEY))
+        guessed = request.session.get(GUESSED_KEY, False)
+        if zone is not None and not (guessed and browser is not None):
+            return zone
         if zone is None:
             kept = Preferences.objects.filter(user=user).values_list("time_zone", flat=True)
             zone = zone_named(kept.first())
-            if zone is None and browser is not None:  # first visit: the browser's zone
+        if zone is None or guessed:
+            if browser is not None:  # first visit: the browser's zone, until they choose one
                 zone = time_zone_set(user=user, name=browser.key)
-            if zone is None:  # no cookie yet (the page sets it): ask again next time
-                return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-            request.session[SESSION_KEY] = zone.key
+                request.session.pop(GUESSED_KEY, None)
+            else:  # the page has not told us the browser's zone yet: the default, for now
+                zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+                request.session[GUESSED_KEY] = True
+        request.session[SESSION_KEY] = zone.key
         return zone

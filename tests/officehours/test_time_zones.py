@@ -105,3 +105,23 @@ def test_a_made_up_zone_in_the_cookie_is_ignored(client, soon):
     page = client.get(reverse("officehours_sessions"))
     assert page.status_code == 200 and "(UTC;" in page.content.decode()
     assert not Preferences.objects.filter(user=user).exists()
+
+
+def test_a_choice_made_before_the_browser_told_its_zone_is_kept(client, soon):
+    user = UserFactory()
+    client.force_login(user)
+    assert "(UTC;" in client.get(reverse("officehours_sessions")).content.decode()
+    client.post(reverse("officehours_zone"), {"zone": "America/New_York"})
+    client.cookies[BROWSER_COOKIE] = "Asia/Tokyo"  # the page's script, after the choice
+    page = client.get(reverse("officehours_sessions")).content.decode()
+    assert "(America/New_York;" in page
+    assert Preferences.objects.get(user=user).time_zone == "America/New_York"
+
+
+def test_the_browsers_zone_arriving_after_the_first_page_is_taken(client, soon):
+    user = UserFactory()
+    client.force_login(user)
+    assert "(UTC;" in client.get(reverse("officehours_sessions")).content.decode()
+    client.cookies[BROWSER_COOKIE] = "Asia%2FTokyo"  # as the script writes it
+    assert "(Asia/Tokyo;" in client.get(reverse("officehours_sessions")).content.decode()
+    assert Preferences.objects.get(user=user).time_zone == "Asia/Tokyo"
