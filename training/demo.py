@@ -92,7 +92,7 @@ QUESTIONS = [
         "honest and still helpful.",
     ),
     (
-        "Which questions should move to a private channel? (Tick all that apply.)",
+        "Which questions should move to a private channel?",  # the page adds "tick all that apply"
         "multiple",
         [
             ("Billing questions about their own account", True),
