@@ -37,7 +37,6 @@ class SessionCard:
     occurrence: Occurrence
     starts: datetime  # in the viewer's zone
     ends: datetime
-    host_starts: datetime  # in the series' zone
     booking: Booking | None
     position: int | None  # place on the waitlist, 1 = next
 
@@ -157,13 +156,11 @@ def _cards(occurrences: list[Occurrence], user, zone) -> list[SessionCard]:
                 positions[occurrence_id] = place[occurrence_id]
     cards = []
     for occurrence in occurrences:
-        host_zone = zoneinfo.ZoneInfo(occurrence.series.time_zone)
         cards.append(
             SessionCard(
                 occurrence=occurrence,
                 starts=occurrence.starts_at.astimezone(zone),
                 ends=occurrence.ends_at.astimezone(zone),
-                host_starts=occurrence.starts_at.astimezone(host_zone),
                 booking=mine.get(occurrence.pk),
                 position=positions.get(occurrence.pk),
             )

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts import zones
-from portal.accounts.zones import time_zone_set
 from portal.permissions import can_run_programme
 
 from . import calendar, selectors, services
@@ -50,7 +49,7 @@ def sessions(request):
 def zone_set(request):
     form = ZoneForm(request.POST, zones=_zones(""))
     if form.is_valid():
-        zone = time_zone_set(user=request.user, name=form.cleaned_data["zone"])
+        zone = zones.time_zone_set(user=request.user, name=form.cleaned_data["zone"])
         request.session[zones.SESSION_KEY] = zone.key
         request.session.pop(zones.GUESSED_KEY, None)  # chosen: the browser's guess is over
     return redirect("officehours_sessions")

@@ -20,6 +20,7 @@ from django.urls import reverse
 from . import throttle
 from .admission import sso_admission
 from .identity import identity_of, protocol_of
+from .services import account_unlinked
 
 TOO_MANY_SIGN_INS = (
     "Too many failed sign-ins for this account or from this network. For your security, "
@@ -92,12 +93,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             if staff.user_id not in (None, sociallogin.user.pk):
                 raise ImmediateHttpResponse(refusal(request, NOT_THIS_ACCOUNT))
             return
-        user = staff.user or (
-            get_user_model()
-            .objects.filter(email__iexact=identity.email, staff__isnull=True)
-            .order_by("pk")
-            .first()
-        )
+        user = staff.user or account_unlinked(email=identity.email)
         if user is not None:
             sociallogin.connect(request, user)
 

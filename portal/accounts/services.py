@@ -87,7 +87,7 @@ def sign_in_link_redeem(*, token: str, password: str):
         staff = sign_in_link_staff(token)  # again, under the lock: another tab may have used it
         if staff is None:
             return None
-        user = staff.user or _unlinked_account(staff) or account_unsaved_for(staff)
+        user = staff.user or account_unlinked(email=staff.email) or account_unsaved_for(staff)
         user.set_password(password)
         user.is_active = True
         user.save()
@@ -96,10 +96,12 @@ def sign_in_link_redeem(*, token: str, password: str):
     return user
 
 
-def _unlinked_account(staff: Staff):
+def account_unlinked(*, email: str):
+    """An existing account with this email that no directory entry claims yet (made by hand,
+    before the directory knew the person), to be linked rather than duplicated."""
     return (
         get_user_model()
-        .objects.filter(email__iexact=staff.email, staff__isnull=True)
+        .objects.filter(email__iexact=email, staff__isnull=True)
         .order_by("pk")
         .first()
     )
