@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -101,8 +101,9 @@ def _get(port: int, path: str, cookie: str = "") -> tuple[int, bytes]:
 
 
 @contextmanager
-def _gunicorn(port: int) -> Iterator[subprocess.Popen]:
-    """gunicorn serving the portal on 127.0.0.1:`port`, stopped on the way out."""
+def _gunicorn(port: int, env: Mapping[str, str] | None = None) -> Iterator[subprocess.Popen]:
+    """gunicorn serving the portal on 127.0.0.1:`port`, stopped on the way out; `env` adds to
+    this process's environment (a bucket's AWS_* variables, for the video bench)."""
     from django.conf import settings
 
     executable = Path(sys.executable).with_name("gunicorn")
@@ -120,7 +121,7 @@ def _gunicorn(port: int) -> Iterator[subprocess.Popen]:
         "--timeout",
         "120",
     ]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE, **(env or {})}
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn, fixed arguments
             command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT

@@ -7,6 +7,7 @@ champions, a few are invited, and two departments are left without one, so cover
 to show. Idempotent: an existing programme is left as it is.
 """
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -21,7 +22,7 @@ from portal.people.models import Staff
 from portal.tiers.models import EngagementEvent
 
 from .models import Champion, CommunityAccount, WebhookDelivery
-from .services.nominations import nomination_create
+from .services.nominations import NominationAlreadyMade, nomination_create
 from .services.programme import champion_decide, champion_profile_update, champion_respond
 from .webhook import discourse_webhook
 
@@ -125,6 +126,16 @@ def _programme_seed(people: list[Staff], users: dict, rng: random.Random) -> Non
         ],
         ignore_conflicts=True,
     )
+    # The longest-serving of them (not a demo sign-in) has moved on: an alumna, out of the
+    # Champion tier too.
+    veteran = (
+        Champion.objects.filter(status=Champion.Status.ACTIVE, staff__user__isnull=True)
+        .order_by("active_since")
+        .select_related("staff")
+        .first()
+    )
+    if veteran is not None:
+        champion_decide(staff=veteran.staff, decision="retire", by=users.get("editor"))
     contributors = [
         by_pk[pk]
         for pk, _ in Staff.objects.filter(events__kind="community_contributed", active=True)
@@ -133,12 +144,16 @@ def _programme_seed(people: list[Staff], users: dict, rng: random.Random) -> Non
         .values_list("pk", "n")[:40]
         if pk in by_pk
     ]
-    for nominee in contributors[:15]:
-        nominator = rng.choice(people)
-        nomination_create(nominator=nominator, nominee=nominee, reason=rng.choice(REASONS))
     sam = next((p for p in people if p.user_id and p.user.username == "staff"), None)
+    pairs = [(rng.choice(people), nominee, rng.choice(REASONS)) for nominee in contributors[:15]]
     if sam is not None and sam.manager_id:
-        nomination_create(nominator=sam.manager, nominee=sam, reason=REASONS[2])
+        pairs.append((sam.manager, sam, REASONS[2]))
+    if sam is not None:  # the demo's member of staff has nominations of their own to follow
+        pairs += [(sam, nominee, REASONS[i]) for i, nominee in enumerate(contributors[:2])]
+    for nominator, nominee, reason in pairs:
+        # A pair drawn twice (the manager drawn for Sam, say) records one nomination.
+        with contextlib.suppress(NominationAlreadyMade):
+            nomination_create(nominator=nominator, nominee=nominee, reason=reason)
 
     editor = users.get("editor")
     departments = sorted({p.department_id for p in people if p.department_id})

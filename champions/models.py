@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from portal.people.models import Staff
 
@@ -58,6 +59,13 @@ class UnmatchedActivity(models.Model):
     def __str__(self):
         return f"{self.action} by {self.username or self.email or 'unknown'}"
 
+    @property
+    def state(self) -> str:
+        """Waiting, assigned (to `staff`) or dismissed, in words."""
+        if self.resolved_at is None:
+            return "Waiting"
+        return "Assigned" if self.staff_id else "Dismissed"
+
 
 class Nomination(models.Model):
     """Everyone who put a colleague forward, merged: one nomination per person nominated."""
@@ -92,8 +100,13 @@ class NominationReason(models.Model):
         return f"reason by staff {self.nominator_id}"
 
 
-class ScoreSettings(models.Model):
-    """The weights of the champion score and where the review queue starts. There is one row."""
+@register_setting(icon="cog")
+class ScoreSettings(BaseGenericSetting):
+    """The programme's one row of settings: the weights of the champion score, where the review
+    queue starts, the coverage target, and the lowest tier someone must hold to be invited.
+
+    A Wagtail generic setting (Settings > Champion programme), so there is exactly one, made
+    the first time it is read; community managers may change it (`change_scoresettings`)."""
 
     tier = models.FloatField("per tier reached", default=2.0)
     training = models.FloatField("per module completed", default=1.0)
@@ -119,6 +132,15 @@ class ScoreSettings(models.Model):
         validators=[MinValueValidator(1)],
         help_text="The coverage target: one active champion per this many staff.",
     )
+    min_invite_tier = models.ForeignKey(
+        "portal.Tier",
+        verbose_name="minimum tier to be invited",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Nobody below this tier can be invited to the programme. Empty: no minimum.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     panels = [
@@ -141,19 +163,21 @@ class ScoreSettings(models.Model):
         MultiFieldPanel(
             [FieldPanel("threshold"), FieldPanel("top_percent")], heading="Review queue"
         ),
+        FieldPanel("min_invite_tier"),
         FieldPanel("staff_per_champion"),
     ]
 
     class Meta:
-        verbose_name = "champion score settings"
-        verbose_name_plural = "champion score settings"
+        verbose_name = "champion programme"
+        verbose_name_plural = "champion programme settings"
 
     def __str__(self):
-        return "Champion score settings"
+        return "Champion programme settings"
 
     @classmethod
     def current(cls) -> "ScoreSettings":
-        return cls.objects.order_by("pk").first() or cls.objects.create()
+        """The one row (made, with the defaults, the first time it is read)."""
+        return cls.load()
 
 
 class Champion(models.Model):

@@ -1,50 +1,63 @@
 """The champions section of the adoption report: does every team in view have a champion?
 
 Leaders read it to see where the programme has no one yet: for each department among the
-people in view, the active champions against the programme's target (one per
-`ScoreSettings.staff_per_champion` people, and at least one), the same rule as the programme's
-own coverage screen (`selectors.coverage`), applied to the people in view only. It is shown
-even before anyone is a champion: "no department has a champion yet" is news to a leader.
+people in view, the active champions (`selectors.champions_active_q`, as everywhere) against
+the programme's target (one per `ScoreSettings.staff_per_champion` people, and at least one),
+the same rule as the programme's own coverage screen (`selectors.coverage`), applied to the
+people in view only. It is shown even before anyone is a champion: "no department has a
+champion yet" is news to a leader.
 
-Names never appear. A department with fewer than 5 people in view keeps its name but not its
-numbers, and it is listed after the others by name, so its place in the order does not give
-away whether it has a champion. Two queries: the target setting, and one grouped count.
+Names never appear. A department with fewer than `REPORT_MIN_GROUP` people in view keeps its
+name but not its numbers, and so does one the report hides to protect such a group (the
+report's `hidden`, see `portal.reports.disclosure`); they are listed after the others by name,
+so their place in the order does not give away whether they have a champion. Two queries: the
+target setting, and one grouped count.
 """
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from portal.people.models import Staff
 from portal.reports.tables import (
     COUNT,
-    MIN_GROUP,
     SUPPRESSED,
     TEXT,
     Cell,
     Column,
     Table,
     count,
+    min_group,
 )
 
-from .models import Champion, ScoreSettings
+from .models import ScoreSettings
+from .selectors import champions_active_q
 
 NO_DEPARTMENT = "No department"
 
 
 def champion_coverage_table(
-    *, people: QuerySet[Staff], since: datetime, now: datetime, whole_organisation: bool
+    *,
+    people: QuerySet[Staff],
+    since: datetime,
+    now: datetime,
+    whole_organisation: bool,
+    hidden: Callable[[int | None, int], bool] | None = None,
 ) -> Table:
     """Active champions per department among the people in view, against the target. The
-    period does not apply: coverage is as things stand."""
+    period does not apply: coverage is as things stand. `hidden(department pk or None,
+    people)` says which departments' numbers the report withholds (by default those under
+    the threshold)."""
+    hidden = hidden or (lambda department, n: n < min_group())
     per = staff_per_champion_get()
     groups = (
         people.order_by()
         .values("department_id", "department__name")
         .annotate(
             people=Count("pk"),
-            champions=Count("pk", filter=Q(champion__status=Champion.Status.ACTIVE)),
+            champions=Count("pk", filter=champions_active_q(champion="champion__", person="")),
         )
     )
     shown, small, nobody = [], [], None
@@ -52,7 +65,7 @@ def champion_coverage_table(
         name, n, champions = group["department__name"], group["people"], group["champions"]
         if group["department_id"] is None:
             nobody = group
-        elif n < MIN_GROUP:
+        elif hidden(group["department_id"], n):
             small.append(name)
         else:
             target = max(1, math.ceil(n / per))
@@ -65,7 +78,16 @@ def champion_coverage_table(
     ]
     if nobody is not None:
         n = nobody["people"]
-        rows.append([NO_DEPARTMENT, count(n, n), count(nobody["champions"], n), None, None])
+        withheld = hidden(None, n)
+        rows.append(
+            [
+                NO_DEPARTMENT,
+                count(n, n, hidden=withheld),
+                count(nobody["champions"], n, hidden=withheld),
+                None,
+                None,
+            ]
+        )
     return Table(
         key="champion_coverage",
         title="Champion coverage",
@@ -82,9 +104,10 @@ def champion_coverage_table(
             "Active champions among the people in this view, by department, as things stand "
             f"today; the target is {_per_people(per)}, and at least one for every department. "
             "A champion in the same department but outside this view is not counted here. "
-            f"Departments with fewer than {MIN_GROUP} people in this view keep their name but "
-            "not their numbers, and are listed after the others. People without a department "
-            "are counted in the last row, which has no target."
+            f"Departments with fewer than {min_group()} people in this view, or whose numbers "
+            "would give such a group away, keep their name but not their numbers, and are "
+            "listed after the others. People without a department are counted in the last "
+            "row, which has no target."
         ),
     )
 
@@ -106,7 +129,7 @@ def _summary(shown: list[list], small: list[str], nobody: dict | None, per: int)
         return "There is no one in this view."
     if not shown:
         sentence = (
-            f"No department in this view has {MIN_GROUP} people or more, so coverage is "
+            f"No department in this view has {min_group()} people or more, so coverage is "
             f"withheld; {aim}"
         )
     elif not (without := sum(1 for row in shown if row[2] == 0)):
@@ -121,6 +144,6 @@ def _summary(shown: list[list], small: list[str], nobody: dict | None, per: int)
         k = len(small)
         sentence += (
             f" {k} smaller department{'s are' if k != 1 else ' is'} not counted: fewer than "
-            f"{MIN_GROUP} people in view."
+            f"{min_group()} people in view."
         )
     return sentence

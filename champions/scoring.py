@@ -98,35 +98,47 @@ def signals_frame(*, now: datetime | None = None, staff_ids=None) -> pd.DataFram
 
 
 def _event_counts(since: datetime, staff_ids=None) -> pd.DataFrame:
-    """The one pass over the event log: counts per person of each event signal."""
+    """The one pass over the event log: counts per person of each event signal.
+
+    Grouped by (person, kind, subject) in the database, then summed here: a distinct count
+    in SQL (trainings by module) makes PostgreSQL read the whole log in person order through
+    an index, about three times the plain GROUP BY; this is one hashed pass, and the groups
+    are few (a person's modules and kinds of contribution)."""
     events = EngagementEvent.objects.filter(
         kind__in=["training_completed", "office_hours_attended", "community_contributed"]
     )
     if staff_ids is not None:
         events = events.filter(staff_id__in=list(staff_ids))
-    rows = (
-        events.values("staff_id")
-        .annotate(
-            training=Count("subject", filter=Q(kind="training_completed"), distinct=True),
-            attended=Count("id", filter=Q(kind="office_hours_attended")),
-            contributions=Count(
-                "id",
-                filter=Q(
-                    kind="community_contributed",
-                    subject__in=["post", "reply"],
-                    occurred_at__gte=since,
-                ),
-            ),
-            solutions=Count("id", filter=Q(kind="community_contributed", subject="solution")),
-        )
-        .values_list("staff_id", "training", "attended", "contributions", "solutions")
+    groups = (
+        events.order_by()
+        .values("staff_id", "kind", "subject")
+        .annotate(total=Count("id"), recent=Count("id", filter=Q(occurred_at__gte=since)))
+        .values_list("staff_id", "kind", "subject", "total", "recent")
     )
-    with connection.cursor() as cursor:  # skip model instances: 100,000 tuples straight in
-        sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:  # skip model instances: the tuples straight in
+        sql, params = groups.query.sql_with_params()
         cursor.execute(sql, params)
-        data = cursor.fetchall()
-    columns = ["staff_id", "training", "attended", "contributions", "solutions"]
-    return pd.DataFrame(data, columns=columns).set_index("staff_id").astype(float)
+        data = pd.DataFrame(
+            cursor.fetchall(), columns=["staff_id", "kind", "subject", "total", "recent"]
+        )
+    contributed = data["kind"] == "community_contributed"
+    signals = {
+        "training": data["kind"] == "training_completed",  # one row per module: distinct
+        "attended": data["kind"] == "office_hours_attended",
+        "contributions": contributed & data["subject"].isin(["post", "reply"]),
+        "solutions": contributed & (data["subject"] == "solution"),
+    }
+    values = {
+        "training": pd.Series(1, index=data.index),
+        "attended": data["total"],
+        "contributions": data["recent"],
+        "solutions": data["total"],
+    }
+    columns = {
+        name: values[name].where(chosen, 0).groupby(data["staff_id"]).sum()
+        for name, chosen in signals.items()
+    }
+    return pd.DataFrame(columns, columns=list(signals)).fillna(0).astype(float)
 
 
 def _hosted(now: datetime) -> pd.Series:

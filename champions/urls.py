@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/", views.me, name="champions_me"),
     path("nominations/<int:pk>/endorse/", views.endorse, name="champions_endorse"),
     path("review/", views.review, name="champions_review"),
+    path("review/<int:staff_id>/", views.person, name="champions_person"),
     path("review/<int:staff_id>/decide/", views.decide, name="champions_decide"),
     path("coverage/", views.coverage, name="champions_coverage"),
     path("report/", views.report, name="champions_report"),

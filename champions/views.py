@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,10 +21,16 @@ from portal.people.models import Department, Location, Staff
 from portal.people.services import NOT_IN_DIRECTORY
 from portal.people.services import staff_of_request as _staff
 from portal.permissions import can_run_programme, can_view_reports, require
+from portal.redirects import redirect_target
 
 from . import selectors
 from .models import Champion, Nomination, ScoreSettings
-from .services.nominations import NominationError, nomination_create, nomination_endorse
+from .services.nominations import (
+    NominationAlreadyMade,
+    NominationError,
+    nomination_create,
+    nomination_endorse,
+)
 from .services.programme import (
     ProgrammeError,
     champion_decide,
@@ -76,9 +83,13 @@ def directory(request):
 
 @require_http_methods(["GET", "POST"])
 def nominate(request):
+    """The nomination form and your own nominations. A nomination made answers the form's
+    place with thanks (htmx) or the page with it (a plain post, redirected); nominating the
+    same person again records nothing and answers 409 with when you did; what was typed stays
+    in the form whenever it is refused."""
     me = _staff(request)
     values = {"search": request.POST.get("search", ""), "reason": request.POST.get("reason", "")}
-    error, status, kept = "", 200, []
+    error, invalid, notice, status, kept, made = "", "", "", 200, [], None
     if request.method == "POST":
         # A colleague picked from the matches, or an email typed in full (without JavaScript).
         nominee = _person(request.POST.get("nominee") or values["search"])
@@ -86,27 +97,49 @@ def nominate(request):
             error = NOT_IN_DIRECTORY
         elif nominee is None:
             error = "Choose a colleague from the list, or type their work email exactly."
+            invalid = "nominee"
         else:
             kept = [nominee]  # shown again, ticked, if the nomination is refused
             try:
                 nomination_create(nominator=me, nominee=nominee, reason=values["reason"])
+            except NominationAlreadyMade as already:
+                notice, status = str(already), 409
             except NominationError as refusal:
-                error = str(refusal)
+                error, invalid = str(refusal), refusal.field
             else:
-                who = "yourself" if nominee.pk == me.pk else nominee.display_name
-                messages.success(request, f"Thank you: you nominated {who}.")
-                return redirect("champions_directory")
-        status = 400
-    return TemplateResponse(
+                if not request.htmx:
+                    url = reverse("champions_nominate")
+                    return redirect(f"{url}?nominated={nominee.pk}#nominate-form")
+                made = nominee.pk
+        if error:
+            status = 400
+    mine = selectors.nominations_made_by(nominator=me) if me is not None else []
+    if made is None and request.method == "GET":
+        made = _int(request.GET.get("nominated"))
+    done = next((n for n in mine if n.nominee.pk == made), None) if made else None
+    htmx_post = request.htmx and request.method == "POST"
+    response = TemplateResponse(
         request,
-        "champions/nominate.html",
-        {"values": values, "error": error, "people": kept, "chosen": kept[0].pk if kept else None},
+        "champions/nominate.html#answer" if htmx_post else "champions/nominate.html",
+        {
+            "values": values,
+            "error": error,
+            "invalid": invalid,
+            "notice": notice,
+            "people": kept,
+            "chosen": kept[0].pk if kept else None,
+            "done": done,
+            "mine": mine,
+            "me": me,
+        },
         status=status,
     )
+    response["Vary"] = "HX-Request"
+    return response
 
 
 def _person(text: str) -> Staff | None:
-    text = text.strip()
+    text = text.replace("\x00", "").strip()  # PostgreSQL refuses NUL in a query
     if not text:
         return None
     people = Staff.objects.filter(active=True)
@@ -188,38 +221,79 @@ def endorse(request, pk: int):
         messages.success(request, f"You endorsed {nomination.nominee.display_name}.")
     except NominationError as refusal:
         messages.error(request, str(refusal))
-    return redirect(request.POST.get("next") or "champions_me")
+    return redirect(redirect_target(request, reverse("champions_me")))
 
 
 @require_GET
 @require(can_run_programme)
 def review(request):
-    return TemplateResponse(
-        request,
-        "champions/review.html",
-        {
+    """The review queue (people at or above the cutoff, best first) or, with `show=nominated`,
+    every nomination with its reasons, whatever the score (`stage`, `q` and `page` narrow it)."""
+    if request.GET.get("show") == "nominated":
+        context = {
+            "showing": "nominated",
+            "nominated": selectors.nominations_for_review(
+                show=request.GET.get("stage", selectors.OPEN),
+                search=request.GET.get("q", ""),
+                page=_int(request.GET.get("page")) or 1,
+            ),
+        }
+    else:
+        context = {
+            "showing": "queue",
             "candidates": selectors.champion_candidates(),
             "active": selectors.champions_active(),
+        }
+    context["waiting"] = selectors.nominations_waiting_count()
+    return TemplateResponse(request, "champions/review.html", context)
+
+
+@require_GET
+@require(can_run_programme)
+def person(request, staff_id: int):
+    """One person's record for reviewers: status and decisions, every nomination reason, the
+    score term by term, their tier against the minimum to be invited, and the decisions."""
+    staff = get_object_or_404(Staff.objects.select_related("department", "role"), pk=staff_id)
+    return _person_page(request, staff)
+
+
+def _person_page(request, staff: Staff, *, error: str = "", status: int = 200, reason: str = ""):
+    return TemplateResponse(
+        request,
+        "champions/person.html",
+        {
+            "record": selectors.person_record(staff=staff),
+            "error": error,
+            "reason": reason,
+            "next": _next(request, staff),
         },
+        status=status,
     )
+
+
+def _next(request, staff: Staff) -> str:
+    """Where a decision returns to: the page it was made on, if it is one of ours."""
+    return redirect_target(request, reverse("champions_person", args=[staff.pk]))
 
 
 @require_POST
 @require(can_run_programme)
 def decide(request, staff_id: int):
-    staff = get_object_or_404(Staff, pk=staff_id)
+    """A decision on one person. Refused (already decided, below the minimum tier, no reason
+    where one is needed): their record with the sentence, 409 or 400, what was typed kept."""
+    staff = get_object_or_404(Staff.objects.select_related("department", "role"), pk=staff_id)
+    reason = request.POST.get("reason", "")
     try:
         champion_decide(
-            staff=staff,
-            decision=request.POST.get("decision", ""),
-            by=request.user,
-            reason=request.POST.get("reason", ""),
+            staff=staff, decision=request.POST.get("decision", ""), by=request.user, reason=reason
         )
     except ProgrammeError as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"Saved your decision on {staff.display_name}.")
-    return redirect("champions_review")
+        return _person_page(
+            request, staff, error=str(refusal), status=refusal.status, reason=reason[:1000]
+        )
+    messages.success(request, f"Saved your decision on {staff.display_name}.")
+    # Decided from a person's record: back there (or the page it was opened from); else the queue.
+    return redirect(_next(request, staff) if "next" in request.POST else "champions_review")
 
 
 @require_GET

@@ -4,20 +4,23 @@ Why it looks like this: Discourse sends no session and no CSRF token, so the sig
 only proof a delivery is real. It is an HMAC-SHA256 of the raw body under a secret both sides
 share (`DISCOURSE_WEBHOOK_SECRETS`, two during a rotation), checked before the body is parsed.
 A body over 1 MiB is refused before it is read (a post is a few KB), so a stranger cannot make
-us read and hash megabytes. Everything else is the service's (`champions.services.intake`).
+us read and hash megabytes. A signed body nested too deep, or carrying text no database can
+store (a NUL in a username), is refused with 400 (`portal.bad_input`) rather than failing on
+every retry. Everything else is the service's (`champions.services.intake`).
 
 Answers are short plain text for Discourse's delivery log: 200 recorded, unmatched, duplicate
 or ignored (Discourse stops retrying); 400, 401, 403 and 413 say what was wrong; 503 until a
 secret is configured.
 """
 
-import json
 import logging
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from portal import bad_input
 
 from . import intake
 from .models import WebhookDelivery
@@ -54,9 +57,11 @@ def discourse_webhook(request):
     if not event_id or len(event_id) > EVENT_ID_MAX_LENGTH:
         return _answer("X-Discourse-Event-Id missing or too long", 400)
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+        payload = bad_input.json_parse(body)
+    except bad_input.NotJson:
         return _answer("body is not JSON", 400)
+    except bad_input.BadInput as refusal:  # too deep, or a NUL in a username or an email
+        return _answer(str(refusal), 400)
     if not isinstance(payload, dict):
         return _answer("body is not a JSON object", 400)
     try:

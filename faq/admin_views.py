@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.permissions import can_edit_content, require
 
 from . import selectors, services
+from .admin_lists import GAPS_INDEX
 from .forms import CategoryChoiceForm, CloseForm, ExistingEntryForm
 from .models import FAQCategoryPage, FAQEntryPage, Question, SearchGap
 
@@ -90,29 +91,17 @@ def question(request, pk: int):
 
 
 @require(can_edit_content)
-@require_GET
-def search_gaps(request):
-    return _render(
-        request,
-        "faq/admin/search_gaps.html",
-        "Searches with no results",
-        gaps=selectors.search_gaps_open(),
-        categories=list(_category_form(request, "gap", bound=False).fields["category"].queryset),
-    )
-
-
-@require(can_edit_content)
 @require_POST
 def search_gap(request, pk: int):
     gap = get_object_or_404(SearchGap, pk=pk)
     if request.POST.get("action") == "dismiss":
         services.search_gap_dismiss(gap=gap)
         messages.success(request, f"“{gap.query}” is off the list.")
-        return redirect("faq_admin_search_gaps")
+        return redirect(GAPS_INDEX)
     form = _category_form(request, "gap")
     if not form.is_valid():
         messages.error(request, "Choose a category you may add entries to.")
-        return redirect("faq_admin_search_gaps")
+        return redirect(GAPS_INDEX)
     entry = services.search_gap_entry_draft(
         gap=gap, category=form.cleaned_data["category"], user=request.user
     )
@@ -120,19 +109,6 @@ def search_gap(request, pk: int):
         request, "A draft entry is ready: write the question and answer, then publish."
     )
     return redirect("wagtailadmin_pages:edit", entry.pk)
-
-
-@require(can_edit_content)
-@require_GET
-def helpfulness(request):
-    return _render(
-        request,
-        "faq/admin/helpfulness.html",
-        "Helpfulness of entries",
-        rows=selectors.faq_helpfulness(),
-        review_below=round(selectors.REVIEW_BELOW * 100),
-        review_min_votes=selectors.REVIEW_MIN_VOTES,
-    )
 
 
 @require(can_edit_content)
@@ -150,13 +126,9 @@ def helpfulness_entry(request, pk: int):
 
 def _category_form(request, prefix: str, *, bound: bool = True) -> CategoryChoiceForm:
     """A choice of the categories this person may add entries to."""
-    allowed = [
-        c.pk
-        for c in FAQCategoryPage.objects.order_by("path")
-        if c.permissions_for_user(request.user).can_add_subpage()
-    ]
     data = request.POST if bound and request.method == "POST" else None
     form = CategoryChoiceForm(data, prefix=prefix)
+    allowed = [c.pk for c in selectors.faq_categories_addable(user=request.user)]
     form.fields["category"].queryset = FAQCategoryPage.objects.filter(pk__in=allowed).order_by(
         "path"
     )

@@ -8,7 +8,7 @@ class FaqConfig(AppConfig):
     verbose_name = "FAQ guide"
 
     def ready(self):
-        from portal import navigation, panels
+        from portal import admin_todo, navigation, panels
         from portal.reports import sections
         from portal.tiers import events
 
@@ -22,9 +22,20 @@ class FaqConfig(AppConfig):
                 singular="Read {n} FAQ entry",
                 plural="Read {n} FAQ entries",
                 where=selectors.faq_guide_url,
+                where_for=selectors.faq_next_unread_url,
             )
         )
         navigation.register(navigation.NavItem("FAQ guide", selectors.faq_guide_url, order=2))
+        admin_todo.register(
+            admin_todo.Todo(
+                "faq_questions",
+                singular="{n} question from staff waits for an answer",
+                plural="{n} questions from staff wait for an answer",
+                count=selectors.questions_open_count,
+                where="faq_admin_questions",
+                order=10,
+            )
+        )
         panels.register(
             panels.Panel(
                 "faq_questions",
@@ -33,5 +44,5 @@ class FaqConfig(AppConfig):
                 order=10,
             )
         )
-        sections.register(sections.Section("faq", faq_table, order=30))
+        sections.register(sections.Section("faq", faq_table, order=30, about=sections.SOME))
         receivers.connect()

@@ -17,7 +17,6 @@ from django.db.models import Count, Q, QuerySet, Sum
 from portal.people.models import Staff
 from portal.reports.tables import (
     COUNT,
-    MIN_GROUP,
     PERCENT,
     SUPPRESSED,
     TEXT,
@@ -25,6 +24,7 @@ from portal.reports.tables import (
     Column,
     Table,
     count,
+    min_group,
     share,
 )
 
@@ -51,7 +51,7 @@ def faq_table(
     ).aggregate(questions=Count("pk"), askers=Count("asker", distinct=True))
 
     voters = votes["voters"]
-    helpful = SUPPRESSED if voters < MIN_GROUP else share(votes["helpful"], votes["votes"])
+    helpful = SUPPRESSED if voters < min_group() else share(votes["helpful"], votes["votes"])
     rows: list[list[Cell]] = [
         ["Votes cast", count(votes["votes"], voters), None],
         ["Found it helpful", count(votes["helpful"], voters), helpful],
@@ -88,10 +88,10 @@ def _summary(votes: dict, helpful: Cell, questions: dict, gaps: dict | None) -> 
         ]
     else:
         sentences = [
-            f"Fewer than {MIN_GROUP} people in this view voted on FAQ answers in this period, "
+            f"Fewer than {min_group()} people in this view voted on FAQ answers in this period, "
             "so the votes are withheld."
         ]
-    if questions["askers"] >= MIN_GROUP:
+    if questions["askers"] >= min_group():
         n = questions["questions"]
         sentences.append(f"{n:,} question{'s were' if n != 1 else ' was'} asked.")
     if gaps is not None and gaps["terms"]:
@@ -108,8 +108,8 @@ def _note(whole_organisation: bool) -> str:
         "Votes by the people in this view, counted when they were cast or last changed in the "
         "period (one vote per person and entry); the helpful share is of those votes. "
         "Questions are those the people in this view asked in the period, in the guide or at "
-        f"office hours. Votes are withheld when fewer than {MIN_GROUP} people voted, questions "
-        f"when fewer than {MIN_GROUP} people asked."
+        f"office hours. Votes are withheld when fewer than {min_group()} people voted, questions "
+        f"when fewer than {min_group()} people asked."
     )
     if whole_organisation:
         return note + (

@@ -8,17 +8,17 @@ search) are database constraints; these functions lean on them instead of checki
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from portal.navigation import absolute_url
+from portal.outbox.services import message_queue
 from portal.people.models import Staff
 from portal.tiers.services import engagement_record
 
-from . import search, tasks
+from . import search
 from .models import FAQCategoryPage, FAQEntryPage, FAQVote, Question, SearchGap
 
 
@@ -118,54 +118,58 @@ def question_close(*, question: Question, reply: str) -> Question:
 
 def questions_answer_by(*, entry: FAQEntryPage) -> int:
     """`entry` was published: the open questions drafted into it are answered. How many."""
-    questions = Question.objects.filter(entry=entry, status=Question.Status.OPEN)
-    ids = list(questions.values_list("pk", flat=True))
-    answered = questions.filter(pk__in=ids).update(
-        status=Question.Status.ANSWERED, answered_at=timezone.now()
-    )
-    for pk in ids:  # notifying twice is harmless: the task claims each question once
-        transaction.on_commit(lambda pk=pk: tasks.question_notify.delay(pk))
+    with transaction.atomic():
+        questions = Question.objects.filter(entry=entry, status=Question.Status.OPEN)
+        ids = list(questions.values_list("pk", flat=True))
+        answered = questions.filter(pk__in=ids).update(
+            status=Question.Status.ANSWERED, answered_at=timezone.now()
+        )
+        for question in Question.objects.filter(pk__in=ids).select_related("asker", "entry"):
+            _question_notice_queue(question)
     return answered
 
 
-def question_notify(*, question_id: int) -> bool:
-    """Email the asker that their question was answered or closed. At most once; True if sent."""
-    claimed = Question.objects.filter(
-        pk=question_id, notified_at__isnull=True, status__in=SETTLED, asker__isnull=False
-    ).update(notified_at=timezone.now())
-    if not claimed:
-        return False
-    question = Question.objects.select_related("asker", "entry").get(pk=question_id)
-    if not question.asker.email:
-        return False
+def _question_notice_queue(question: Question) -> None:
+    """Tell the asker their question was answered or closed, once, through the outbox (in the
+    transaction that settled it)."""
+    if question.asker is None or not question.asker.email:
+        return
+    Question.objects.filter(pk=question.pk, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
     url = (
         absolute_url(question.entry.get_url()) if question.entry_id and question.entry.live else ""
     )
-    send_mail(
+    message_queue(
+        key=f"faq.question_settled:{question.pk}",
+        kind="faq.question_settled",
+        to=question.asker.email,
+        user=question.asker,
         subject=(
             "Your question has an answer"
             if question.status == Question.Status.ANSWERED
             else "About the question you asked"
         ),
-        message=render_to_string(
+        body=render_to_string(
             "faq/email/question_settled.txt",
             {"question": question, "entry_url": url, "portal_name": settings.PORTAL_NAME},
         ),
-        from_email=None,
-        recipient_list=[question.asker.email],
     )
-    return True
 
 
 SETTLED = (Question.Status.ANSWERED, Question.Status.CLOSED)
 
 
 def _question_settle(question: Question, **values) -> Question:
-    """Move an open question to answered or closed, once, and tell the asker after commit."""
-    if not Question.objects.filter(pk=question.pk, status=Question.Status.OPEN).update(**values):
-        raise FAQError("This question is no longer waiting for an answer.")
-    transaction.on_commit(lambda: tasks.question_notify.delay(question.pk))
-    question.refresh_from_db()
+    """Move an open question to answered or closed, once, and queue the asker's notice with it."""
+    with transaction.atomic():
+        moved = Question.objects.filter(pk=question.pk, status=Question.Status.OPEN).update(
+            **values
+        )
+        if not moved:
+            raise FAQError("This question is no longer waiting for an answer.")
+        question.refresh_from_db()
+        _question_notice_queue(question)
     return question
 
 

@@ -19,15 +19,13 @@ from .models import FAQCategoryPage, FAQEntryPage, FAQIndexPage
 
 @require_GET
 def guide(request, *, guide: FAQIndexPage):
+    overview = selectors.faq_guide(
+        guide=guide, role_id=_role_id(request), staff=_staff(request), request=request
+    )
     return TemplateResponse(
         request,
         "faq/faq_index_page.html",
-        {
-            "page": guide,
-            "categories": selectors.faq_guide(
-                guide=guide, role_id=_role_id(request), request=request
-            ),
-        },
+        {"page": guide, "overview": overview, "categories": overview.categories},
     )
 
 
@@ -40,7 +38,7 @@ def guide_search(request, *, guide: FAQIndexPage):
     """
     query = request.GET.get("q", "")
     outcome = selectors.faq_search(
-        query=query, role_id=_role_id(request), guide=guide, request=request
+        query=query, role_id=_role_id(request), guide=guide, staff=_staff(request), request=request
     )
     live = request.GET.get("live") == "1"
     if outcome.query and not outcome.hits and not live:
@@ -60,7 +58,7 @@ def category(request, *, category: FAQCategoryPage):
             "page": category,
             "guide_url": selectors.faq_guide_url(),
             "entries": selectors.faq_category(
-                category=category, role_id=_role_id(request), request=request
+                category=category, role_id=_role_id(request), staff=_staff(request), request=request
             ),
         },
     )

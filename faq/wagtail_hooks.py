@@ -11,17 +11,27 @@ from wagtail.admin.menu import Menu
 from portal.admin_menu import PermittedMenuItem, PermittedSubmenuMenuItem
 from portal.permissions import can_edit_content
 
-from . import admin_views
+from . import admin_lists, admin_views
+
+
+@hooks.register("register_admin_viewset")
+def register_search_gaps():
+    return admin_lists.search_gap_viewset
 
 
 @hooks.register("register_admin_urls")
 def register_faq_admin_urls():
+    helpfulness = admin_lists.HelpfulnessView
     return [
         path("faq/questions/", admin_views.questions, name="faq_admin_questions"),
         path("faq/questions/<int:pk>/", admin_views.question, name="faq_admin_question"),
-        path("faq/search-gaps/", admin_views.search_gaps, name="faq_admin_search_gaps"),
         path("faq/search-gaps/<int:pk>/", admin_views.search_gap, name="faq_admin_search_gap"),
-        path("faq/helpfulness/", admin_views.helpfulness, name="faq_admin_helpfulness"),
+        path("faq/helpfulness/", helpfulness.as_view(), name="faq_admin_helpfulness"),
+        path(
+            "faq/helpfulness/results/",
+            helpfulness.as_view(results_only=True),
+            name="faq_admin_helpfulness_results",
+        ),
         path(
             "faq/helpfulness/<int:pk>/",
             admin_views.helpfulness_entry,
@@ -35,15 +45,20 @@ faq_menu = Menu(
         PermittedMenuItem(
             label,
             reverse_lazy(url_name),
-            allowed=can_edit_content,
+            allowed=allowed,
             icon_name=icon,
             order=order,
         )
-        for order, (label, url_name, icon) in enumerate(
+        for order, (label, url_name, icon, allowed) in enumerate(
             [
-                ("Questions from staff", "faq_admin_questions", "help"),
-                ("Searches with no results", "faq_admin_search_gaps", "search"),
-                ("Helpfulness", "faq_admin_helpfulness", "tick"),
+                ("Questions from staff", "faq_admin_questions", "help", can_edit_content),
+                (
+                    "Searches with no results",
+                    admin_lists.GAPS_INDEX,
+                    "search",
+                    admin_lists.may_review_faq,
+                ),
+                ("Helpfulness", "faq_admin_helpfulness", "tick", admin_lists.may_review_faq),
             ]
         )
     ]

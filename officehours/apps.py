@@ -8,10 +8,11 @@ class OfficehoursConfig(AppConfig):
     verbose_name = "Office hours"
 
     def ready(self):
-        from portal import navigation
+        from portal import admin_todo, navigation, panels
         from portal.reports import sections
         from portal.tiers import events
 
+        from . import selectors
         from .reports import office_hours_table
 
         events.register(
@@ -24,4 +25,24 @@ class OfficehoursConfig(AppConfig):
             )
         )
         navigation.register(navigation.NavItem("Office hours", "officehours_sessions", order=4))
-        sections.register(sections.Section("office_hours", office_hours_table, order=20))
+        admin_todo.register(
+            admin_todo.Todo(
+                "officehours_attendance",
+                singular="{n} past session waits for its attendance to be marked",
+                plural="{n} past sessions wait for their attendance to be marked",
+                count=selectors.sessions_unmarked_count,
+                where="officehours_sessions",
+                order=30,
+            )
+        )
+        panels.register(
+            panels.Panel(
+                "officehours_bookings",
+                template="officehours/my_path_bookings.html",
+                context=selectors.my_path_bookings,
+                order=20,
+            )
+        )
+        sections.register(
+            sections.Section("office_hours", office_hours_table, order=20, about=sections.SOME)
+        )

@@ -18,6 +18,11 @@ from django.db.models import Q
 from portal.tiers import events
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every IANA zone, for the series' time zone select (a callable: no migration per tzdata)."""
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(
@@ -46,7 +51,11 @@ class Series(models.Model):
         default=45, validators=[MinValueValidator(5)]
     )
     time_zone = models.CharField(
-        max_length=64, default="Europe/London", validators=[validate_time_zone]
+        max_length=64,
+        default="Europe/London",
+        choices=time_zone_choices,
+        validators=[validate_time_zone],
+        help_text="Where the hosts are: the session keeps its local time across clock changes.",
     )
     capacity = models.PositiveSmallIntegerField(default=10, validators=[MinValueValidator(1)])
     location = models.CharField(
@@ -154,14 +163,17 @@ class Booking(models.Model):
 
 
 class Reminder(models.Model):
-    """The outbox: one row per message a booking is owed, sent exactly once by the sweeper."""
+    """One row per message a booking is owed, handed to the outbox once by the sweeper (which
+    skips it if the booking or session changed)."""
 
     class Kind(models.TextChoices):
+        CONFIRMED = "confirmed", "Seat confirmed"
         DAY_BEFORE = "24h", "24 hours before"
         HOUR_BEFORE = "1h", "1 hour before"
         PROMOTED = "promoted", "A seat came free"
         CANCELLED = "cancelled", "The session was cancelled"
         RECORDING = "recording", "The recording is up"
+        WITHDRAWN = "withdrawn", "The person cancelled"
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -16,7 +16,6 @@ from django.db.models import Count, F, Q, QuerySet
 from portal.people.models import Staff
 from portal.reports.tables import (
     COUNT,
-    MIN_GROUP,
     PERCENT,
     SUPPRESSED,
     TEXT,
@@ -24,6 +23,7 @@ from portal.reports.tables import (
     Column,
     Table,
     count,
+    min_group,
     share,
 )
 
@@ -64,7 +64,7 @@ def office_hours_table(
         return count(value, n)
 
     def rate(part: int, whole: int) -> Cell:
-        return SUPPRESSED if n < MIN_GROUP else share(part, whole)
+        return SUPPRESSED if n < min_group() else share(part, whole)
 
     marked = numbers["came"] + numbers["no_shows"]
     no_show_rate = rate(numbers["no_shows"], marked)
@@ -91,16 +91,16 @@ def office_hours_table(
             "cancelled bookings are left out. The no-show share is of the bookings whose "
             "attendance the host marked. A booking waited when there was no seat on arrival: "
             "it is still on the waitlist, or a seat came free later; its share is of all "
-            f"bookings (the waitlist pressure). Nothing is shown when fewer than {MIN_GROUP} "
-            f"people booked, and a share of fewer than {MIN_GROUP} bookings is withheld."
+            f"bookings (the waitlist pressure). Nothing is shown when fewer than {min_group()} "
+            f"people booked, and a share of fewer than {min_group()} bookings is withheld."
         ),
     )
 
 
 def _summary(people: int, attendees: int, no_show_rate: Cell) -> str:
-    if people < MIN_GROUP:
+    if people < min_group():
         return (
-            f"Fewer than {MIN_GROUP} people in this view booked office hours in this period, "
+            f"Fewer than {min_group()} people in this view booked office hours in this period, "
             "so the numbers are withheld."
         )
     who = "1 person" if attendees == 1 else f"{attendees:,} people"

@@ -14,17 +14,21 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
-from django.core.mail import send_mail
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.zones import time_zone_of
 from portal.models import EngagementEvent
+from portal.outbox.dispatch import dispatch
+from portal.outbox.services import File, message_queue
 from portal.people.services import staff_link_user
 from portal.tiers.services import engagement_record
 
+from . import calendar, selectors
 from .models import ACTIVE, Booking, CalendarFeed, Occurrence, Reminder, Series
 
 REMINDERS_BEFORE = {
@@ -32,6 +36,17 @@ REMINDERS_BEFORE = {
     Reminder.Kind.HOUR_BEFORE: timedelta(hours=1),
 }
 TOPIC_MAX = Booking._meta.get_field("topic").max_length
+# The messages that give a person their seat: they carry the invitation.
+INVITATIONS = (Reminder.Kind.CONFIRMED, Reminder.Kind.PROMOTED)
+SUBJECTS = {
+    Reminder.Kind.CONFIRMED: "Booked: {title}",
+    Reminder.Kind.DAY_BEFORE: "Office hours tomorrow: {title}",
+    Reminder.Kind.HOUR_BEFORE: "Office hours in an hour: {title}",
+    Reminder.Kind.PROMOTED: "You have a seat: {title}",
+    Reminder.Kind.CANCELLED: "Cancelled: {title}",
+    Reminder.Kind.RECORDING: "The recording is up: {title}",
+    Reminder.Kind.WITHDRAWN: "You cancelled: {title}",
+}
 
 
 class BookingError(ValueError):
@@ -107,7 +122,7 @@ def booking_create(
                 confirmed_at=now if seat else None,
             )
             if seat:
-                _reminders_write(booking, now)
+                _confirmation_write(booking, now)
             return booking
     except IntegrityError:  # the same person, twice at once: the other request won
         return Booking.objects.get(occurrence=occurrence, user=user, status__in=ACTIVE)
@@ -126,8 +141,12 @@ def booking_cancel(*, booking: Booking, now: datetime | None = None) -> Booking:
         )
         if was == Booking.Status.CONFIRMED:
             Occurrence.objects.filter(pk=occurrence.pk).update(confirmed=F("confirmed") - 1)
+            # the calendar update that takes the invitation back (sent only if one went out)
+            Reminder.objects.get_or_create(
+                booking=booking, kind=Reminder.Kind.WITHDRAWN, defaults={"due_at": now}
+            )
             _waitlist_promote(occurrence, now)
-    transaction.on_commit(_send_soon)
+    _send_soon()
     booking.refresh_from_db()
     return booking
 
@@ -194,8 +213,41 @@ def occurrence_edit(
                 location=location,
                 capacity=capacity,
             )
-    transaction.on_commit(_send_soon)
+    _send_soon()
     return len(targets)
+
+
+def series_saved(*, series: Series, created: bool = False) -> str:
+    """After a series is created or edited, however that happens: editing changes all its
+    future sessions (time of day, length, place, seats; one session alone is changed from its
+    own page), and an active series is scheduled `weeks_ahead` (a new weekday applies to weeks
+    not yet scheduled). Returns a warning when the future sessions could not follow (seats
+    already taken above the new capacity, say): the series is saved, they are unchanged."""
+    warning = ""
+    upcoming = (
+        None
+        if created
+        else series.occurrences.filter(
+            status=Occurrence.Status.SCHEDULED, starts_at__gt=timezone.now()
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if upcoming is not None:
+        try:
+            occurrence_edit(
+                occurrence=upcoming,
+                start_time=series.start_time,
+                duration_minutes=series.duration_minutes,
+                location=series.location,
+                capacity=series.capacity,
+                future=True,
+            )
+        except BookingError as error:
+            warning = f"{error} The series is saved; its scheduled sessions are unchanged."
+    if series.active:
+        occurrences_schedule(series=series)
+    return warning
 
 
 def occurrence_cancel(*, occurrence: Occurrence) -> int:
@@ -216,7 +268,7 @@ def occurrence_cancel(*, occurrence: Occurrence) -> int:
             [Reminder(booking=b, kind=Reminder.Kind.CANCELLED, due_at=now) for b in active],
             ignore_conflicts=True,
         )
-    transaction.on_commit(_send_soon)
+    _send_soon()
     return len(active)
 
 
@@ -255,17 +307,18 @@ def recording_post(*, occurrence: Occurrence, url: str) -> int:
             [Reminder(booking=b, kind=Reminder.Kind.RECORDING, due_at=now) for b in audience],
             ignore_conflicts=True,
         )
-    transaction.on_commit(_send_soon)
+    _send_soon()
     occurrence.refresh_from_db()
     return len(made)
 
 
 def reminders_send(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Send the outbox rows that are due, each at most once. How many were sent.
+    """Hand the reminders that are due to the outbox, each once. How many were queued.
 
-    A row is claimed by a conditional update before its email goes, so a retried task, a
-    second run or a second worker finds it taken. Reminders for bookings no longer confirmed,
-    or whose session has started, are skipped, never sent late.
+    Each row is claimed and its message queued in one transaction, so a retried task, a second
+    worker or one killed mid-batch neither loses nor doubles one; the outbox delivers them, with
+    retries. Reminders for bookings no longer confirmed, or whose session has started, are
+    skipped, never sent late.
     """
     now = now or timezone.now()
     due = list(
@@ -273,19 +326,20 @@ def reminders_send(*, now: datetime | None = None, limit: int = 500) -> int:
         .select_related("booking__occurrence__series", "booking__user")
         .order_by("due_at", "pk")[:limit]
     )
-    sent = 0
+    queued = 0
     for reminder in due:
-        if not Reminder.objects.filter(pk=reminder.pk, claimed_at__isnull=True).update(
-            claimed_at=now
-        ):
-            continue  # someone else has it
-        if _reminder_stale(reminder, now):
-            Reminder.objects.filter(pk=reminder.pk).update(skipped=True)
-            continue
-        _reminder_email(reminder)
-        Reminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
-        sent += 1
-    return sent
+        with transaction.atomic():
+            if not Reminder.objects.filter(pk=reminder.pk, claimed_at__isnull=True).update(
+                claimed_at=now
+            ):
+                continue  # someone else has it
+            if _reminder_stale(reminder, now):
+                Reminder.objects.filter(pk=reminder.pk).update(skipped=True)
+                continue
+            _reminder_queue(reminder)
+            Reminder.objects.filter(pk=reminder.pk).update(sent_at=now)
+            queued += 1
+    return queued
 
 
 def calendar_feed_renew(*, user) -> CalendarFeed:
@@ -343,12 +397,24 @@ def _waitlist_promote(occurrence: Occurrence, now: datetime) -> int:
         Booking.objects.filter(pk=booking.pk).update(
             status=Booking.Status.CONFIRMED, confirmed_at=now, sequence=F("sequence") + 1
         )
+        # the promotion's email is its confirmation: the invitation and calendar links
         Reminder.objects.get_or_create(
             booking=booking, kind=Reminder.Kind.PROMOTED, defaults={"due_at": now}
         )
         _reminders_write(booking, now)
         promoted += 1
     return promoted
+
+
+def _confirmation_write(booking: Booking, now: datetime) -> None:
+    """A new seat's outbox rows: the confirmation (due now, with the invitation attached) and
+    the reminders. Written in the booking's transaction; sent after it commits, by a worker."""
+    Reminder.objects.bulk_create(
+        [Reminder(booking=booking, kind=Reminder.Kind.CONFIRMED, due_at=now)],
+        ignore_conflicts=True,
+    )
+    _reminders_write(booking, now)
+    _send_soon()
 
 
 def _reminders_write(booking: Booking, now: datetime) -> None:
@@ -370,39 +436,61 @@ def _reminder_stale(reminder: Reminder, now: datetime) -> bool:
             or occurrence.status != Occurrence.Status.SCHEDULED
             or occurrence.starts_at <= now
         )
-    if reminder.kind == Reminder.Kind.PROMOTED:
-        return booking.status != Booking.Status.CONFIRMED or occurrence.starts_at <= now
+    if reminder.kind in (Reminder.Kind.CONFIRMED, Reminder.Kind.PROMOTED):
+        return (
+            booking.status != Booking.Status.CONFIRMED
+            or occurrence.status != Occurrence.Status.SCHEDULED
+            or occurrence.starts_at <= now
+        )
+    if reminder.kind == Reminder.Kind.WITHDRAWN:  # nothing to take back if no invitation went
+        return (
+            occurrence.starts_at <= now
+            or not Reminder.objects.filter(
+                booking=booking, kind__in=INVITATIONS, sent_at__isnull=False
+            ).exists()
+        )
     return False
 
 
-def _reminder_email(reminder: Reminder) -> None:
+def _reminder_queue(reminder: Reminder) -> None:
+    """The message in the reader's own zone; a seat's confirmation carries the invitation
+    (.ics) and links for web calendars, a cancellation the .ics that takes it back."""
     booking = reminder.booking
     if not booking.user.email:
         return
     occurrence = booking.occurrence
     reader_zone = time_zone_of(booking.user)  # the email shows the reader's own time
-    subjects = {
-        Reminder.Kind.DAY_BEFORE: "Office hours tomorrow: {title}",
-        Reminder.Kind.HOUR_BEFORE: "Office hours in an hour: {title}",
-        Reminder.Kind.PROMOTED: "You have a seat: {title}",
-        Reminder.Kind.CANCELLED: "Cancelled: {title}",
-        Reminder.Kind.RECORDING: "The recording is up: {title}",
+    invitation = reminder.kind in INVITATIONS
+    context = {
+        "reminder": reminder,
+        "booking": booking,
+        "occurrence": occurrence,
+        "zone": reader_zone.key,
+        "portal_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("officehours_sessions"),
     }
+    if invitation:
+        context |= {
+            "hosts": selectors.hosts_of(series=occurrence.series),
+            "google_url": calendar.google_calendar_url(booking),
+            "outlook_url": calendar.outlook_calendar_url(booking),
+        }
     with timezone.override(reader_zone):
-        message = render_to_string(
-            "officehours/email/reminder.txt",
-            {
-                "reminder": reminder,
-                "booking": booking,
-                "occurrence": occurrence,
-                "zone": reader_zone.key,
-            },
-        )
-    send_mail(
-        subject=subjects[reminder.kind].format(title=occurrence.series.title),
-        message=message,
-        from_email=None,
-        recipient_list=[booking.user.email],
+        body = render_to_string("officehours/email/reminder.txt", context)
+    files = ()
+    if invitation or reminder.kind in (Reminder.Kind.CANCELLED, Reminder.Kind.WITHDRAWN):
+        ics = calendar.booking_ics(booking)  # REQUEST while the seat stands, else CANCEL
+        method = "REQUEST" if booking.status == Booking.Status.CONFIRMED else "CANCEL"
+        files = (File(f"office-hours-{booking.pk}.ics", ics, f"text/calendar; method={method}"),)
+    message_queue(
+        key=f"officehours.reminder:{reminder.pk}",
+        kind=f"officehours.{reminder.kind}",
+        to=booking.user.email,
+        user=booking.user,
+        subject=SUBJECTS[reminder.kind].format(title=occurrence.series.title),
+        body=body,
+        files=files,
+        # a reminder before the session is no use once it has started
+        expires_at=occurrence.starts_at if reminder.kind in REMINDERS_BEFORE else None,
     )
 
 
@@ -425,4 +513,4 @@ def _send_soon() -> None:
     """Ask a worker to send what is due now (promotions, cancellations) without waiting."""
     from .tasks import reminders_sweep
 
-    reminders_sweep.delay()
+    dispatch(reminders_sweep)

@@ -2,8 +2,10 @@
 
 from celery import shared_task
 
+from portal.celery import TRANSIENT
 
-@shared_task
+
+@shared_task(**TRANSIENT)
 def reminders_sweep() -> int:
     """Send the outbox rows that are due (every few minutes, and after a change)."""
     from .services import reminders_send
@@ -11,7 +13,7 @@ def reminders_sweep() -> int:
     return reminders_send()
 
 
-@shared_task
+@shared_task(**TRANSIENT)
 def occurrences_schedule_all() -> int:
     """Keep every active series scheduled `weeks_ahead` weeks ahead (daily)."""
     from .models import Series

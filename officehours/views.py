@@ -1,8 +1,8 @@
 """Office hours for staff (sessions, booking, calendars) and for hosts (attendance).
 
 Function views: each parses the request, calls one service or selector, renders. Booking and
-cancelling answer htmx with the session's card (a partial of the same template) and plain
-posts with a redirect, so everything works without JavaScript too.
+cancelling answer htmx with the changed part (a partial of the same template) and plain posts
+with a redirect, so everything works without JavaScript too.
 """
 
 from zoneinfo import ZoneInfo
@@ -12,13 +12,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts import zones
 from portal.permissions import can_run_programme
 
 from . import calendar, selectors, services
-from .forms import BookForm, RecordingForm, SessionEditForm, ZoneForm
+from .forms import BookForm, RecordingForm, SessionEditForm, SessionFilterForm, ZoneForm
 from .models import Booking, CalendarFeed, Occurrence, Series
 
 TEMPLATE = "officehours/sessions.html"
@@ -26,28 +27,48 @@ TEMPLATE = "officehours/sessions.html"
 
 @require_GET
 def sessions(request):
+    """Your bookings, then the coming sessions by week, filtered by series or time of day.
+
+    htmx's filter requests get the list alone (the `session_list` partial); a filter value that
+    is not offered answers 400 with the sentence and every session, never an error page."""
     zone = selectors.viewer_zone(request)
-    feed = CalendarFeed.objects.filter(user=request.user).first()
-    return TemplateResponse(
-        request,
-        TEMPLATE,
-        {
-            "cards": selectors.sessions_upcoming(user=request.user, zone=zone),
-            "hosting": selectors.sessions_to_host(
-                user=request.user, organiser=can_run_programme(request.user)
-            ),
-            "zone": zone.key,
-            "zone_form": ZoneForm(initial={"zone": zone.key}, zones=_zones(zone.key)),
+    offered = selectors.series_offered()
+    filters = SessionFilterForm(request.GET or None, series=offered)
+    filters.is_valid()
+    page = selectors.sessions_page(
+        user=request.user,
+        zone=zone,
+        organiser=can_run_programme(request.user),
+        **filters.filters(),
+    )
+    chosen = filters.filters()
+    context = {
+        "page": page,
+        "bookings": page.bookings,
+        "filters": filters,
+        "filtered": any(chosen.values()),
+        "zone": zone.key,
+    }
+    status = 400 if filters.errors else 200
+    if request.htmx and not request.htmx.history_restore_request:
+        response = TemplateResponse(request, f"{TEMPLATE}#session_list", context, status=status)
+    else:
+        feed = CalendarFeed.objects.filter(user=request.user).first()
+        zone_names = {s.time_zone for s in offered}
+        context |= {
+            "zone_form": ZoneForm(initial={"zone": zone.key}, zones=_zones(zone.key, zone_names)),
             "feed_url": request.build_absolute_uri(reverse("officehours_feed", args=[feed.token]))
             if feed
             else "",
-        },
-    )
+        }
+        response = TemplateResponse(request, TEMPLATE, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_POST
 def zone_set(request):
-    form = ZoneForm(request.POST, zones=_zones(""))
+    form = ZoneForm(request.POST, zones=_zones("", _series_zones()))
     if form.is_valid():
         zone = zones.time_zone_set(user=request.user, name=form.cleaned_data["zone"])
         request.session[zones.SESSION_KEY] = zone.key
@@ -69,9 +90,9 @@ def session_book(request, pk: int):
             error, error_url = str(exc), exc.url
         else:
             notice = (
-                "You have a seat. A calendar invitation is ready to download."
+                "Booked: you have a seat. We are emailing you the invitation."
                 if booking.status == Booking.Status.CONFIRMED
-                else "The session is full: you are on the waitlist, and we will email you if a "
+                else "The session is full, so you are on the waitlist. We will email you if a "
                 "seat comes free."
             )
     else:
@@ -82,16 +103,23 @@ def session_book(request, pk: int):
 @require_POST
 def booking_cancel(request, pk: int):
     booking = _own_booking(request, pk)
+    was = booking.status
     error = ""
     try:
         services.booking_cancel(booking=booking)
     except services.BookingError as exc:
         error = str(exc)
+    notice = (
+        "You have left the waitlist."
+        if was == Booking.Status.WAITLISTED
+        else "Your seat is cancelled. Thank you for letting someone else have it."
+    )
     return _after_change(
         request,
         booking.occurrence,
         error=error,
-        notice="" if error else "Your booking is cancelled.",
+        notice="" if error else notice,
+        booking_pk=booking.pk if request.POST.get("from") == "bookings" else None,
     )
 
 
@@ -215,23 +243,30 @@ def _host_action(request, occurrence: Occurrence) -> RecordingForm | None:
     return None
 
 
-def _after_change(request, occurrence, *, error="", error_url="", notice=""):
+def _after_change(request, occurrence, *, error="", error_url="", notice="", booking_pk=None):
+    """After booking or cancelling: htmx gets the changed part with the outcome in it (the
+    session's row, or "Your bookings" when the change was made there) and the other part
+    out of band; a plain post goes back to the page, to the same place."""
     if request.htmx:
-        card = selectors.session_card(
-            occurrence=Occurrence.objects.select_related("series").get(pk=occurrence.pk),
-            user=request.user,
-            zone=selectors.viewer_zone(request),
-        )
-        return TemplateResponse(
-            request,
-            f"{TEMPLATE}#card",
-            {"card": card, "error": error, "error_url": error_url, "notice": notice},
-        )
+        zone = selectors.viewer_zone(request)
+        card = selectors.session_card(occurrence_id=occurrence.pk, user=request.user, zone=zone)
+        bookings = selectors.your_bookings(user=request.user, zone=zone, keep=booking_pk)
+        context = {
+            "card": card,
+            "bookings": bookings,
+            "error": error,
+            "error_url": error_url,
+            "notice": notice,
+            "outcome_booking": booking_pk,
+            "zone": zone.key,
+        }
+        name = "bookings_changed" if booking_pk else "row_changed"
+        return TemplateResponse(request, f"{TEMPLATE}#{name}", context)
     if error:
         messages.error(request, error)
     elif notice:
         messages.success(request, notice)
-    return redirect(reverse("officehours_sessions") + f"#session-{occurrence.pk}")
+    return redirect("officehours_sessions")  # the message is at the top, above your bookings
 
 
 def _own_booking(request, pk: int) -> Booking:
@@ -245,6 +280,9 @@ def _may_host(user, series: Series) -> bool:
     return can_run_programme(user) or series.hosts.filter(pk=user.pk).exists()
 
 
-def _zones(current: str) -> list[str]:
-    series_zones = Series.objects.filter(active=True).values_list("time_zone", flat=True)
+def _series_zones() -> set[str]:
+    return set(Series.objects.filter(active=True).values_list("time_zone", flat=True))
+
+
+def _zones(current: str, series_zones: set[str]) -> list[str]:
     return sorted({*selectors.COMMON_ZONES, *series_zones, *([current] if current else [])})

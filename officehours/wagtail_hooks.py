@@ -7,13 +7,15 @@ is never edited by hand.
 """
 
 from django.contrib import messages
-from django.utils import timezone
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList, extract_panel_definitions_from_model_class
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Occurrence, Series
-from .services import BookingError, occurrence_edit, occurrences_schedule
+from .forms import SeriesAdminForm
+from .hosts_chooser import URL_NAME, HostChooserViewSet
+from .models import Series
+from .services import series_saved
 
 
 class SeriesViewSet(SnippetViewSet):
@@ -25,43 +27,27 @@ class SeriesViewSet(SnippetViewSet):
     list_display = ["title", "weekday", "start_time", "time_zone", "capacity", "active"]
     list_filter = ["active", "weekday"]
 
+    def get_edit_handler(self):
+        """The model's fields as the snippet would show them, with hosts chosen by name."""
+        panels = extract_panel_definitions_from_model_class(Series)
+        return ObjectList(panels, base_form_class=SeriesAdminForm).bind_to_model(Series)
+
 
 register_snippet(SeriesViewSet)
 
 
+@hooks.register("register_admin_viewset")
+def register_host_chooser():
+    return HostChooserViewSet(URL_NAME, url_prefix="office-hours/hosts")
+
+
 @hooks.register("after_create_snippet")
 def series_created(request, instance):
-    if isinstance(instance, Series) and instance.active:
-        occurrences_schedule(series=instance)
+    if isinstance(instance, Series):
+        series_saved(series=instance, created=True)
 
 
 @hooks.register("after_edit_snippet")
 def series_edited(request, instance):
-    """Editing the series changes all its future sessions (time of day, length, place, seats);
-    one session alone is changed from its own page. A new weekday applies to weeks not yet
-    scheduled."""
-    if not isinstance(instance, Series):
-        return
-    upcoming = (
-        instance.occurrences.filter(
-            status=Occurrence.Status.SCHEDULED, starts_at__gt=timezone.now()
-        )
-        .order_by("starts_at")
-        .first()
-    )
-    if upcoming is not None:
-        try:
-            occurrence_edit(
-                occurrence=upcoming,
-                start_time=instance.start_time,
-                duration_minutes=instance.duration_minutes,
-                location=instance.location,
-                capacity=instance.capacity,
-                future=True,
-            )
-        except BookingError as error:
-            messages.error(
-                request, f"{error} The series is saved; its scheduled sessions are unchanged."
-            )
-    if instance.active:
-        occurrences_schedule(series=instance)
+    if isinstance(instance, Series) and (warning := series_saved(series=instance)):
+        messages.error(request, warning)

@@ -7,11 +7,13 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from allauth.account import signals as allauth_signals
+        from django.conf import settings
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
         from . import navigation, panels, permissions
         from .accounts.receivers import sso_signed_in
+        from .audit.changes import track
         from .people.models import Department, Location, Role, Staff
         from .people.receivers import link_staff_on_sign_in
         from .people.services import directory_revise
@@ -30,6 +32,24 @@ class PortalConfig(AppConfig):
                 signal.connect(
                     directory_revise, sender=model, dispatch_uid=f"portal.revise.{model.__name__}"
                 )
+        # Admin edits the audit log records (portal.audit.changes): who defines the tiers and
+        # which role must reach which, who holds which role, and who may do what.
+        track("portal.Tier", noun="tier", fields=("order", "name"), children=("requirements",))
+        track("portal.Role", noun="role", fields=("name", "target_tier"))
+        track(
+            "portal.Staff",
+            noun="staff",
+            fields=("role", "department", "manager", "active"),
+            created="",
+            deleted="",
+        )
+        track(
+            settings.AUTH_USER_MODEL,
+            noun="account",
+            fields=("is_superuser", "is_active"),
+            many=("groups",),
+            changed="access.changed",
+        )
         navigation.register(navigation.NavItem("Home", "/", order=0))
         navigation.register(navigation.NavItem("My path", "my_path", order=1))
         navigation.register(
@@ -41,14 +61,26 @@ class PortalConfig(AppConfig):
                 section="tools",
             )
         )
-        sections.register(sections.Section("signins", signins_table, order=10))
-        sections.register(sections.Section("waves", rollout_reports.waves_table, order=15))
         sections.register(
-            sections.Section("pulse_by_wave", rollout_reports.pulse_by_wave_table, order=50)
+            sections.Section("signins", signins_table, order=10, about=sections.EVERYONE)
+        )
+        sections.register(
+            sections.Section("waves", rollout_reports.waves_table, order=15, about=sections.MEMBERS)
         )
         sections.register(
             sections.Section(
-                "pulse_by_department", rollout_reports.pulse_by_department_table, order=51
+                "pulse_by_wave",
+                rollout_reports.pulse_by_wave_table,
+                order=50,
+                about=sections.ANONYMOUS,
+            )
+        )
+        sections.register(
+            sections.Section(
+                "pulse_by_department",
+                rollout_reports.pulse_by_department_table,
+                order=51,
+                about=sections.ANONYMOUS,
             )
         )
         panels.register(

@@ -1,6 +1,13 @@
 """StreamField blocks shared by every app's pages. Structured content, never layout."""
 
+from django.core.validators import RegexValidator
 from wagtail import blocks
+
+# A page of this site that is not in the page tree (/office-hours/), or a full https address.
+site_address = RegexValidator(
+    r"^(/[^/\s][^\s]*|/|https://\S+)$",
+    "Give an address on this site starting with / (such as /office-hours/) or an https:// one.",
+)
 
 
 class CalloutBlock(blocks.StructBlock):
@@ -20,7 +27,13 @@ class PathStepBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=80)
     summary = blocks.TextBlock(max_length=300)
     effort = blocks.CharBlock(max_length=40, required=False, help_text='e.g. "7-minute video"')
-    link = blocks.PageChooserBlock(required=False)
+    link = blocks.PageChooserBlock(required=False, help_text="Where the card leads.")
+    address = blocks.CharBlock(
+        required=False,
+        max_length=200,
+        validators=[site_address],
+        help_text="Or an address, for pages outside the page tree (such as /office-hours/).",
+    )
 
 
 class PathStepsBlock(blocks.StructBlock):

@@ -55,28 +55,33 @@ HOME_INTRO = (
     "This portal shows you how to take part, at the depth your role needs: a few minutes for "
     "everyone, a little more if you meet customers.</p>"
 )
+# Title, effort, summary, and where the card leads (the demo apps' pages; editors choose).
 HOME_STEPS = [
     (
         "Read the FAQ guide",
         "10-minute read",
         "What the community is, why it matters for your role and your customers, and the "
         "rules of engagement.",
+        "/faq/",
     ),
     (
         "Watch the WIIFM video",
         "7-minute video",
         "What's in it for me, and for my customers: the short version, from colleagues who "
         "already take part.",
+        "/training/why-our-community/whats-in-it-for-you/",
     ),
     (
         "Take the recorded training",
         "30 minutes and a knowledge check",
         "How to answer, when to hand over, and how to speak for the company in public.",
+        "/training/speaking-for-our-community/",
     ),
     (
         "Drop in to office hours",
         "Weekly, 45 minutes",
         "Bring a real question. Community managers and champions host every week; book a seat.",
+        "/office-hours/",
     ),
 ]
 HOME_CALLOUT = (
@@ -181,8 +186,14 @@ def _home_page_fill() -> bool:
             {
                 "heading": "Your path, step by step",
                 "steps": [
-                    {"title": title, "effort": effort, "summary": summary, "link": None}
-                    for title, effort, summary in HOME_STEPS
+                    {
+                        "title": title,
+                        "effort": effort,
+                        "summary": summary,
+                        "link": None,
+                        "address": address,
+                    }
+                    for title, effort, summary, address in HOME_STEPS
                 ],
             },
         ),

@@ -1,5 +1,7 @@
 """Factories for the portal's models, for the tests and `seed_demo`. Synthetic people only."""
 
+import re
+
 import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
@@ -59,8 +61,13 @@ class StaffFactory(factory.django.DjangoModelFactory):
 
     employee_id = factory.Sequence(lambda n: f"E{n:06d}")
     display_name = factory.Faker("name")
+    # Runs of anything but letters and digits become one dot: "Mr. Ann Lee" must not give
+    # "mr..ann.lee", which is no address (the HR import, rightly, refuses it).
     email = factory.LazyAttribute(
-        lambda o: f"{o.display_name.lower().replace(' ', '.')}.{o.employee_id}@example.com"
+        lambda o: (
+            f"{re.sub(r'[^a-z0-9]+', '.', o.display_name.lower()).strip('.')}"
+            f".{o.employee_id}@example.com"
+        )
     )
     department = factory.SubFactory(DepartmentFactory)
     role = factory.SubFactory(RoleFactory)

@@ -6,25 +6,44 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from .accounts.models import Preferences, SamlAssertion
+from .audit.models import AuditEntry
 from .blocks import BaseStreamBlock
+from .outbox.models import Attachment, Job, Message
 from .people.models import Department, DirectoryRevision, Location, Role, Staff
+from .privacy.models import ErasureRequest
 from .reports.models import DigestDelivery, DigestSubscription
-from .rollout.models import Invitation, PulseAnswer, PulseAsked, Wave, WaveMember, WaveRule
+from .rollout.models import (
+    Invitation,
+    PulseAnswer,
+    PulseAsked,
+    PulsePending,
+    PulseResult,
+    Wave,
+    WaveMember,
+    WaveRule,
+)
 from .tiers.models import EngagementEvent, Requirement, Tier, TierAttainment
 
 __all__ = [
     "Access",
+    "Attachment",
+    "AuditEntry",
     "Department",
     "DigestDelivery",
     "DigestSubscription",
     "DirectoryRevision",
     "EngagementEvent",
+    "ErasureRequest",
     "HomePage",
     "Invitation",
+    "Job",
     "Location",
+    "Message",
     "Preferences",
     "PulseAnswer",
     "PulseAsked",
+    "PulsePending",
+    "PulseResult",
     "Requirement",
     "Role",
     "SamlAssertion",

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models.signals import post_delete
 from django.shortcuts import resolve_url
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from .shared_cache import CachedFamily
 
 # Where a link goes: a URL name, a path, or a function returning a path or "" (for pages whose
 # address editors choose, such as the FAQ guide). "" means the page does not exist yet.
@@ -23,24 +24,25 @@ class PageAddress:
     """The path of the one live page of a kind whose address editors choose (the FAQ guide,
     Training), or "" while there is none: a `Target` for menus and event kinds.
 
-    Cached, since the menu shows it on every page; `connect()` forgets it whenever such a page
-    is published, unpublished, renamed, moved or deleted, however that happens."""
+    Cached, since the menu shows it on every page; `connect()` forgets it, for every process of
+    every server at once the change commits (`portal.shared_cache`), whenever such a page is
+    published, unpublished, renamed, moved or deleted, however that happens."""
 
     SIGNALS = (page_published, page_unpublished, page_slug_changed, post_page_move, post_delete)
 
     def __init__(self, model, cache_key: str):
         self.model, self.cache_key = model, cache_key
+        self.cached = CachedFamily(cache_key, 300)
 
     def __call__(self) -> str:
-        url = cache.get(self.cache_key)
-        if url is None:
-            page = self.model.objects.live().first()
-            url = (page.get_url() or "") if page else ""
-            cache.set(self.cache_key, url, 300)
-        return url
+        return self.cached.get("url", self._read)
+
+    def _read(self) -> str:
+        page = self.model.objects.live().first()
+        return (page.get_url() or "") if page else ""
 
     def forget(self, **kwargs) -> None:
-        cache.delete(self.cache_key)
+        self.cached.forget()
 
     def connect(self) -> None:
         for signal in self.SIGNALS:

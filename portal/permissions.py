@@ -10,13 +10,16 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth import middleware as auth_middleware
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import resolve_url
 from django.utils.http import urlencode
 from django.views.defaults import permission_denied
 from django_htmx.http import HttpResponseClientRedirect
+from wagtail.permission_policies.base import BasePermissionPolicy
 
 COMMUNITY_MANAGERS = "Community managers"
 LEADERS = "Leaders"
@@ -50,6 +53,10 @@ PUBLIC_URL_NAMES = frozenset(
         "sign_in_link_password",
         "break_glass",  # superusers' password sign-in when single sign-on is the only way
         "healthz",  # load balancer health check; says nothing but "ok"
+        "readyz",  # load balancer readiness: each service named ok or failed, nothing more
+        # Browsers report what the Content-Security-Policy blocked from every page, the sign-in
+        # page included, with no session; it only logs, rate-limited (portal.csp_reports).
+        "csp_report",
         # A person's office-hours calendar subscription: calendar apps send no session, so the
         # long random token in the address is the key (revocable; unknown tokens answer 404).
         "officehours_feed",
@@ -57,6 +64,21 @@ PUBLIC_URL_NAMES = frozenset(
         # the page shows the name, module and date, nothing else; unknown codes answer 404.
         "certificate_verify",
         "certificate_verify_form",
+        # The identity provider provisions staff by SCIM 2.0 (portal.scim): it sends no session,
+        # so a bearer token made by a superuser is the key (none or a revoked one: 401).
+        "scim_config",
+        "scim_resource_types",
+        "scim_resource_type",
+        "scim_schemas",
+        "scim_schema",
+        "scim_search",
+        "scim_users",
+        "scim_users_search",
+        "scim_user",
+        "scim_groups",
+        "scim_groups_search",
+        "scim_group",
+        "scim_unknown",
         # Discourse posts community activity here: it sends no session, so the HMAC signature of
         # the body under a shared secret is the key (unsigned or wrongly signed: 401/403).
         "discourse_webhook",
@@ -124,3 +146,25 @@ def require(check: Callable[[object], bool]):
         return wrapped
 
     return decorator
+
+
+class ProgrammePolicy(BasePermissionPolicy):
+    """A Wagtail permission policy for the screens of the people who run the programme: they
+    may do the `ALLOWED` actions, nobody else anything. Deny by default."""
+
+    ALLOWED: frozenset[str] = frozenset({"view"})
+
+    def user_has_permission(self, user, action):
+        return action in self.ALLOWED and can_run_programme(user)
+
+    def users_with_any_permission(self, actions):
+        users = get_user_model().objects.filter(is_active=True)
+        if not self.ALLOWED.intersection(actions):
+            return users.none()
+        app, codename = RUN_PROGRAMME.split(".")
+        granted = Permission.objects.filter(codename=codename, content_type__app_label=app)
+        return users.filter(
+            Q(is_superuser=True)
+            | Q(user_permissions__in=granted)
+            | Q(groups__permissions__in=granted)
+        ).distinct()

@@ -5,17 +5,22 @@ queues a full recompute once the change is committed. Wagtail loads `wagtail_hoo
 app's top level, so the sub-packages' hooks are imported from here.
 """
 
-from django.db import transaction
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .accounts import wagtail_hooks as accounts_hooks  # noqa: F401  (send a sign-in link)
 from .accounts.services import accounts_follow_directory
+from .admin_lists import SafeExportIndexView, searchable_chooser
+from .admin_todo import TodoPanel
+from .audit import wagtail_hooks as audit_hooks  # noqa: F401  (the audit log, admin edits)
 from .models import Department, Location, Role, Staff, Tier
+from .outbox import wagtail_hooks as outbox_hooks  # noqa: F401  (messages sent, resend)
 from .people import wagtail_hooks as people_hooks  # noqa: F401  (the staff import screen)
+from .permissions import can_run_programme
+from .privacy import wagtail_hooks as privacy_hooks  # noqa: F401  (erasure requests)
 from .rollout import wagtail_hooks as rollout_hooks  # noqa: F401  (the rollout waves)
-from .tasks import tiers_recompute
+from .tiers.services import tiers_changed
 
 
 class TierViewSet(SnippetViewSet):
@@ -35,6 +40,10 @@ class StaffViewSet(SnippetViewSet):
     search_fields = ["display_name", "email", "employee_id"]
     search_backend_name = None
     list_per_page = 50
+    list_export = ["employee_id", "display_name", "email", "department", "role", "location"]
+    list_export += ["manager", "start_date", "active"]
+    index_view_class = SafeExportIndexView
+    chooser_viewset_class = searchable_chooser(search_fields)  # choosing a manager
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -73,7 +82,7 @@ register_snippet(ProgrammeGroup)
 
 def _recompute_if_tiers_changed(instances):
     if any(isinstance(instance, Tier) for instance in instances):
-        transaction.on_commit(tiers_recompute.delay)
+        tiers_changed()
 
 
 @hooks.register("after_create_snippet")
@@ -95,3 +104,9 @@ def access_follows_staff_edit(request, instance):
 @hooks.register("after_delete_snippet")
 def recompute_after_tier_deleted(request, instances):
     _recompute_if_tiers_changed(instances)
+
+
+@hooks.register("construct_homepage_panels")
+def todo_panel_first(request, panels):
+    if can_run_programme(request.user):
+        panels.insert(0, TodoPanel(request.user))

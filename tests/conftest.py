@@ -1,9 +1,12 @@
-"""Fixtures shared by the whole suite: people in each role, demo data, a real Celery worker."""
+"""Fixtures shared by the whole suite: people in each role, demo data, a real Celery worker, a
+real S3-compatible bucket."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +15,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
@@ -19,8 +23,10 @@ from hypothesis import settings as hypothesis_settings
 from portal import permissions
 from portal.factories import UserFactory
 from portal.reports.frames import frames_forget
+from portal.settings import storage
 from tests.examples import CI
 from tests.once import rolled_back_after
+from tests.peers.s3 import s3_server_running
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +55,23 @@ def _cache_cleared():
     frames_forget()
     yield
     cache.clear()
+
+
+ENTITY = re.compile(r"&(?:#x?[0-9a-f]+|[a-z]+);", re.IGNORECASE)
+
+
+@pytest.fixture(autouse=True)
+def _plain_text_mail_is_not_escaped():
+    """Every plain-text email part any test sends reads as written: an HTML entity there
+    ("customers&#x27; questions") means a text template was autoescaped."""
+    yield
+    for message in getattr(mail, "outbox", []):
+        parts = [message.body] + [
+            c for c, kind in getattr(message, "alternatives", []) if kind == "text/plain"
+        ]
+        for part in parts:
+            found = ENTITY.search(part)
+            assert found is None, f"{found.group()} in the text of {message.subject!r}"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -130,6 +153,24 @@ def seeded_once(django_db_setup, django_db_blocker):
         yield {user.username: user for user in get_user_model().objects.all()}
 
 
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server (SeaweedFS on loopback, `tests.peers.s3`), started once per
+    test process when a test first asks for it."""
+    with s3_server_running() as server:
+        yield server
+
+
+@pytest.fixture
+def bucket(s3_server, settings):
+    """Every file saved in this test goes to the bucket, as with AWS_STORAGE_BUCKET_NAME set:
+    the portal's storage pointed at it the way the settings would point it."""
+    default = storage.default_storage(s3_server.environ())
+    settings.STORAGES = {**settings.STORAGES, "default": default}
+    settings.WAGTAILDOCS_SERVE_METHOD = storage.documents_serve_method(default)
+    return s3_server
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real `celery worker` process on the configured broker, reading the test database.
@@ -151,42 +192,8 @@ def celery_worker(transactional_db):
     if connection.vendor == "sqlite":
         give_up("needs a database a worker process can share: set DATABASE_URL to PostgreSQL")
 
-    db = connection.settings_dict
-    database_url = (
-        f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}"
-        f"@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": database_url,
-        "PORTAL_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    worker = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "--queues",
-            queue,
-            "--hostname",
-            f"{queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = worker_process(queue=queue)
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
@@ -200,17 +207,82 @@ def celery_worker(transactional_db):
             worker.kill()
 
 
+def worker_process(*, queue: str = "celery", env: dict | None = None) -> subprocess.Popen:
+    """A `celery worker` process reading the test database (PostgreSQL), consuming `queue` on
+    the broker its environment names (`CELERY_BROKER_URL`, unless `env` says otherwise)."""
+    from django.conf import settings
+    from django.db import connection
+
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}"
+        f"@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": database_url,
+        "PORTAL_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PORTAL_TEST_CELERY_QUEUE": queue,
+        **(env or {}),
+    }
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--hostname",
+            f"{queue}-{uuid.uuid4().hex[:6]}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 @dataclass
 class WorkerHandle:
     queue: str
     process: subprocess.Popen
 
     def run(self, task, *args, timeout: float = 60, **kwargs):
-        """Send `task` to this worker and wait for its result; the worker's log if it died."""
-        result = task.apply_async(args=args, kwargs=kwargs, queue=self.queue)
+        """Send `task` to this worker and wait for its result; the worker's log if it died.
+
+        Results are ignored by default (CELERY_TASK_IGNORE_RESULT): this one asks for its own."""
+        result = task.apply_async(args=args, kwargs=kwargs, queue=self.queue, ignore_result=False)
         try:
-            return result.get(timeout=timeout)
+            # the test process is no worker: a flag left set by eager tasks run in threads
+            # (the concurrency tests) must not refuse the wait
+            return result.get(timeout=timeout, disable_sync_subtasks=False)
         except Exception:
             if self.process.poll() is not None:
                 pytest.fail(f"The Celery worker exited:\n{self.process.stdout.read()}")
             raise
+
+    def wait_for(self, count, *, timeout: float = 60):
+        """`count()` once it has stopped changing for a second (the worker's work has settled),
+        or when `timeout` runs out; fails if the worker died."""
+        deadline = time.monotonic() + timeout
+        last, since = count(), time.monotonic()
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"The Celery worker exited:\n{self.process.stdout.read()}")
+            time.sleep(0.2)
+            now = count()
+            if now != last:
+                last, since = now, time.monotonic()
+            elif now and time.monotonic() - since >= 1:
+                return now
+        return last

@@ -20,6 +20,7 @@ class TrainingConfig(AppConfig):
                 "Acknowledge the rules of engagement",
                 "Acknowledge the rules of engagement",
                 selectors.policy_url,
+                selectors.policy_place,
             ),
             (
                 "wiifm_watched",
@@ -27,6 +28,7 @@ class TrainingConfig(AppConfig):
                 "Watch the WIIFM video",
                 "Watch {n} WIIFM videos",
                 selectors.training_index_url,
+                selectors.wiifm_place,
             ),
             (
                 "video_watched",
@@ -34,6 +36,7 @@ class TrainingConfig(AppConfig):
                 "Watch a training video",
                 "Watch {n} training videos",
                 selectors.training_index_url,
+                selectors.training_place,
             ),
             (
                 "quiz_passed",
@@ -41,6 +44,7 @@ class TrainingConfig(AppConfig):
                 "Pass a knowledge check",
                 "Pass {n} knowledge checks",
                 selectors.training_index_url,
+                selectors.training_place,
             ),
             (
                 "training_completed",
@@ -48,10 +52,15 @@ class TrainingConfig(AppConfig):
                 "Complete the training module and its knowledge check",
                 "Complete {n} training modules",
                 selectors.training_index_url,
+                selectors.training_place,
             ),
         ]
-        for code, label, singular, plural, where in kinds:
-            events.register(events.EventKind(code, label, singular, plural, where=where))
+        # `where` serves everyone (My path's tier overview); `where_for` is the exact place for
+        # one person: the lesson, video or check where their training goes on.
+        for code, label, singular, plural, where, where_for in kinds:
+            events.register(
+                events.EventKind(code, label, singular, plural, where=where, where_for=where_for)
+            )
         navigation.register(navigation.NavItem("Training", selectors.training_index_url, order=3))
         panels.register(
             panels.Panel(

@@ -5,6 +5,7 @@ attempts: the pages that use them pin their counts in tests.
 """
 
 import operator
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import reduce
@@ -30,7 +31,18 @@ from .models import (
     PolicyPage,
     QuizAttempt,
     TrainingIndexPage,
-    VideoProgress,
+    Video,
+    VideoUpload,
+)
+from .models.uploads import MAX_AGE as UPLOAD_MAX_AGE
+from .standing import (
+    CheckLock,
+    LessonLink,
+    Missing,
+    Standing,
+    standing_of,
+    standings_of,
+    videos_facts,
 )
 from .structure import WATCHED_SHARE
 
@@ -57,13 +69,6 @@ def module_prerequisites_missing(*, staff: Staff, module: ModulePage) -> list[Mo
         )
     )
     return [m for m in required if m.pk not in done]
-
-
-@dataclass
-class LessonLink:
-    lesson: LessonPage
-    url: str
-    done: bool
 
 
 @dataclass
@@ -99,11 +104,12 @@ class ModuleState:
 
 
 def modules_state(
-    *, staff: Staff | None, modules: list[ModulePage], request=None
+    *, staff: Staff | None, modules: list[ModulePage], request=None, dues: bool = True
 ) -> list[ModuleState]:
     """Each module's lessons, locks, completion, certificate and due date for `staff`.
 
-    Six queries for any number of modules (fewer without a person)."""
+    Six queries for any number of modules (fewer without a person); four without `dues`
+    (certificates and due dates left out, for finding where a person is)."""
     ids = [m.pk for m in modules]
     lessons = (
         list(LessonPage.objects.live().filter(_children_of(modules)).order_by("path"))
@@ -124,10 +130,11 @@ def modules_state(
                 "module_id", "completed_at"
             )
         )
-        certificates = {
-            c.module_id: c for c in Certificate.objects.filter(staff=staff, module_id__in=ids)
-        }
-        if staff.role_id:
+        if dues:
+            certificates = {
+                c.module_id: c for c in Certificate.objects.filter(staff=staff, module_id__in=ids)
+            }
+        if dues and staff.role_id:
             assignments = {
                 a.module_id: a
                 for a in ModuleAssignment.objects.filter(module_id__in=ids, role_id=staff.role_id)
@@ -268,6 +275,7 @@ class LessonItem:
     video: VideoState | None = None
     check: CheckState | None = None
     questions: list[dict] = field(default_factory=list)  # a check's form
+    lock: CheckLock | None = None  # a check whose session is not watched yet
 
 
 @dataclass
@@ -285,21 +293,34 @@ class LessonView:
     lesson_count: int = 0
     module_completed: bool = False
     certificate: Certificate | None = None
+    module_missing: list[Missing] = field(default_factory=list)  # the rest of the module
 
     def item(self, block_id: str) -> LessonItem | None:
         return next((i for i in self.items if i.block.id == block_id), None)
+
+    def checks_after(self, block_id: str) -> set[str]:
+        """The block ids of the checks not yet passed that follow `block_id` in the lesson."""
+        ids = [i.block.id for i in self.items]
+        if block_id not in ids:
+            return set()
+        later = self.items[ids.index(block_id) + 1 :]
+        return {i.block.id for i in later if i.check is not None and not i.check.passed}
 
 
 def lesson_view(*, staff: Staff | None, lesson: LessonPage, request=None) -> LessonView:
     """Everything the lesson page shows for `staff` (or for someone outside the directory, whose
     progress is not kept). A fixed number of queries."""
-    module = ModulePage.objects.parent_of(lesson).first() if lesson.path else None
+    module = (
+        ModulePage.objects.select_related("tier").parent_of(lesson).first() if lesson.path else None
+    )
     if module is None:  # a preview of a lesson not yet saved anywhere
         state = ModuleState(None, "", [], [], None, None, None, False)
     else:
         state = modules_state(staff=staff, modules=[module], request=request)[0]
+    links = _with_lesson(state.lessons, lesson)
+    standing = standing_of(staff, links)
     tracked = structure.tracked_blocks(lesson)
-    videos, checks = _tracked_progress(staff, lesson, tracked)
+    videos, checks = _states(lesson, tracked, standing)
     by_id = {t.id: t for t in tracked}
     items = []
     for block in lesson.body:
@@ -309,25 +330,37 @@ def lesson_view(*, staff: Staff | None, lesson: LessonPage, request=None) -> Les
         elif block.id in by_id:
             item.check = checks.get(block.id)
             item.questions = check_questions(block.value)
+            if item.check is not None and not item.check.passed:
+                item.lock = standing.lock(lesson.pk, block.id)
         items.append(item)
-    links = state.lessons
     index = next((i for i, link in enumerate(links) if link.lesson.pk == lesson.pk), 0)
-    this = links[index] if links else None
+    done = staff is not None and links[index].done
     return LessonView(
         lesson=lesson,
         module=module,
         module_url=state.url,
         waiting_for=state.waiting_for,
         items=items,
-        completed_at=_completed_at(staff, lesson) if staff and this and this.done else None,
+        completed_at=_completed_at(staff, lesson) if done else None,
         todo=_todo(tracked, videos, checks),
         previous=links[index - 1] if index > 0 else None,
         next=links[index + 1] if index + 1 < len(links) else None,
         position=index + 1,
-        lesson_count=len(links),
+        lesson_count=len(links) if module is not None else 0,
         module_completed=state.completed_at is not None,
         certificate=state.certificate,
+        module_missing=[] if state.completed_at else standing.missing(besides=lesson.pk),
     )
+
+
+def _with_lesson(links: list[LessonLink], lesson: LessonPage) -> list[LessonLink]:
+    """The module's lessons with this one as shown (a preview shows its draft), in order."""
+    if not any(link.lesson.pk == lesson.pk for link in links):
+        return [*links, LessonLink(lesson, lesson.url or "" if lesson.pk else "", False)]
+    return [
+        LessonLink(lesson, link.url, link.done) if link.lesson.pk == lesson.pk else link
+        for link in links
+    ]
 
 
 def _completed_at(staff: Staff, lesson: LessonPage) -> datetime | None:
@@ -341,41 +374,28 @@ def _completed_at(staff: Staff, lesson: LessonPage) -> datetime | None:
 def lesson_todo(*, staff: Staff, lesson: LessonPage) -> list[str]:
     """What `staff` still has to do before the lesson counts as complete, in words."""
     tracked = structure.tracked_blocks(lesson)
-    videos, checks = _tracked_progress(staff, lesson, tracked)
+    videos, checks = _states(lesson, tracked, standing_of(staff, [LessonLink(lesson, "", False)]))
     return _todo(tracked, videos, checks)
 
 
-def _tracked_progress(staff, lesson, tracked):
-    """Video and check state per block id (two queries at most)."""
-    video_blocks = [t for t in tracked if t.is_video]
-    check_blocks = [t for t in tracked if not t.is_video]
-    progress = {}
-    if video_blocks and staff is not None:
-        progress = {
-            p.video_id: p
-            for p in VideoProgress.objects.filter(
-                staff=staff, video_id__in=[t.value["video"].pk for t in video_blocks]
-            )
-        }
+def _states(lesson, tracked, standing: Standing):
+    """Each of the lesson's videos and checks, by block id, from the person's standing."""
     videos = {}
-    for t in video_blocks:
-        video = t.value["video"]
-        p = progress.get(video.pk)
-        share = (p.played_seconds / video.duration) if p and video.duration else 0
-        videos[t.id] = VideoState(
-            percent=min(100, int(share * 100)),
-            position=p.position if p else 0,
-            watched=bool(p and p.watched_at),
-        )
-    attempts: dict[str, list[QuizAttempt]] = {t.id: [] for t in check_blocks}
-    if check_blocks and staff is not None:
-        for attempt in QuizAttempt.objects.filter(
-            staff=staff, lesson=lesson, block_id__in=list(attempts)
-        ).order_by("number"):
-            attempts[attempt.block_id].append(attempt)
+    for t in tracked:
+        if t.is_video:
+            facts = standing.videos.get(t.value["video"].pk)
+            share = (facts.played / facts.duration) if facts and facts.duration else 0
+            videos[t.id] = VideoState(
+                percent=min(100, int(share * 100)),
+                position=facts.position if facts else 0,
+                watched=bool(facts and facts.watched),
+            )
     checks = {
-        t.id: CheckState(attempts=attempts[t.id], limit=t.value["attempt_limit"])
-        for t in check_blocks
+        t.id: CheckState(
+            attempts=standing.attempts.get((lesson.pk, t.id), []), limit=t.value["attempt_limit"]
+        )
+        for t in tracked
+        if not t.is_video
     }
     return videos, checks
 
@@ -393,6 +413,17 @@ def _todo(tracked, videos, checks) -> list[str]:
     return todo
 
 
+def check_lock(*, staff: Staff, lesson: LessonPage, block_id: str) -> CheckLock | None:
+    """Why `staff` may not take this check yet (a video before it is not watched), or None.
+    Three queries: the module, its lessons, and the videos with the person's progress."""
+    module = ModulePage.objects.parent_of(lesson).first()
+    lessons = list(LessonPage.objects.child_of(module).live().order_by("path")) if module else []
+    links = _with_lesson([LessonLink(le, le.url or "", False) for le in lessons], lesson)
+    refs = {link.lesson.pk: structure.tracked_refs(link.lesson) for link in links}
+    video_ids = {r.video_id for rs in refs.values() for r in rs if r.is_video and r.video_id}
+    return Standing(links, refs, videos_facts(staff, video_ids), {}).lock(lesson.pk, block_id)
+
+
 # The rules of engagement
 
 
@@ -401,6 +432,7 @@ class PolicyStatus:
     policy: PolicyPage
     acknowledged_at: datetime | None  # of the current version
     earlier_version: str  # the last older version acknowledged, when the current one is not
+    earlier_at: datetime | None = None  # when that older version was acknowledged
 
 
 def policy_status(*, staff: Staff, policy: PolicyPage) -> PolicyStatus:
@@ -414,8 +446,10 @@ def policy_status(*, staff: Staff, policy: PolicyPage) -> PolicyStatus:
     current = next(
         (at for subject, at in events if subject == policy.acknowledgement_subject), None
     )
-    earlier = "" if current else next((subject for subject, _ in events), "")
-    return PolicyStatus(policy=policy, acknowledged_at=current, earlier_version=earlier)
+    earlier, earlier_at = ("", None) if current or not events else events[0]
+    return PolicyStatus(
+        policy=policy, acknowledged_at=current, earlier_version=earlier, earlier_at=earlier_at
+    )
 
 
 # Certificates
@@ -424,6 +458,12 @@ def policy_status(*, staff: Staff, policy: PolicyPage) -> PolicyStatus:
 def certificate_find(*, code: str) -> Certificate | None:
     code = codes.code_normal(code)
     return Certificate.objects.filter(code=code).first() if code else None
+
+
+def certificates_of(*, staff: Staff) -> list[Certificate]:
+    """Every certificate issued to `staff`, newest first (one query). The module, title and
+    tier are as they were at issue, so a renamed or deleted module changes nothing here."""
+    return list(Certificate.objects.filter(staff=staff).order_by("-issued_at", "-pk"))
 
 
 # Assignments
@@ -468,8 +508,9 @@ def assignments_overdue(*, today: date) -> list[Overdue]:
 
 
 def my_path_training(user) -> dict | None:
-    """The *Your training* panel on My path: required modules with their due dates, and where
-    to pick up. None when there is no training to show."""
+    """The *Your training* panel on My path: required modules with their due dates, where to
+    pick up (the exact lesson, video or check), and the certificates earned. None when there
+    is no training to show."""
     if not training_index_url():  # cached: no queries on a portal without training
         return None
     staff = staff_link_user(user=user)
@@ -482,14 +523,62 @@ def my_path_training(user) -> dict | None:
     current = next(
         (s for s in states if not s.locked and s.completed_at is None and s.lessons), None
     )
-    if not required and current is None:
+    certificates = [s for s in states if s.certificate]
+    if not required and current is None and not certificates:
         return None
     return {
         "required": required,
         "current": current,
+        "current_url": (standing_of(staff, current.lessons).next_place() or current.url)
+        if current
+        else "",
+        "certificates": certificates,
         "index_url": index.get_url(),
         "today": timezone.localdate(),
     }
+
+
+# The exact places of My path's steps (`EventKind.where_for`): a fixed number of queries each.
+
+
+def policy_place(staff: Staff) -> str:
+    """The rules of engagement, to read and acknowledge. Cached: no query."""
+    return policy_url()
+
+
+def wiifm_place(staff: Staff) -> str:
+    """The WIIFM video this person should watch: the first one in their modules that they
+    have not watched (in an open module if there is one), at the video. Eight queries."""
+    places = []
+    for state, standing in _pathstandings_of(staff):
+        for link in standing.lessons:
+            for ref in standing.refs.get(link.lesson.pk, []):
+                if ref.type == "wiifm_video":
+                    unwatched = standing.unwatched(ref) is not None
+                    places.append((not unwatched, state.locked, standing.place(link, ref)))
+    return min(places, key=lambda p: p[:2])[2] if places else ""
+
+
+def training_place(staff: Staff) -> str:
+    """Where this person's training goes on: the next unfinished lesson, in order, of the
+    first unfinished module open to them, at its first unwatched video or unpassed check.
+    "" when there is none (the training index serves then). Eight queries."""
+    for state, standing in _pathstandings_of(staff):
+        if not state.locked and state.completed_at is None and state.lessons:
+            return standing.next_place() or state.url
+    return ""
+
+
+def _pathstandings_of(staff: Staff) -> list[tuple[ModuleState, Standing]]:
+    """The person's modules, each with their standing in it: the index, the modules, four
+    reads of lessons, locks and completions, and two of videos and attempts."""
+    if staff is None or not training_index_url():  # cached
+        return []
+    index = TrainingIndexPage.objects.live().first()
+    if index is None:
+        return []
+    states = modules_state(staff=staff, modules=_modules_for(staff, index), dues=False)
+    return list(zip(states, standings_of(staff, [s.lessons for s in states]), strict=True))
 
 
 def _modules_for(staff: Staff | None, index: TrainingIndexPage) -> list[ModulePage]:
@@ -509,3 +598,23 @@ def training_overview(*, staff: Staff | None, index: TrainingIndexPage, request=
         "policy": policy,
         "policy_status": policy_status(staff=staff, policy=policy) if staff and policy else None,
     }
+
+
+def video_upload_of(*, user, upload_id, finished: bool = False) -> VideoUpload | None:
+    """`user`'s own upload by its id (a string from a request), while it is young enough to be
+    kept; with `finished`, only one whose file is in place and that no saved video uses yet.
+    None for anyone else's, an old one, or an id that is not one."""
+    try:
+        upload_id = uuid.UUID(str(upload_id))
+    except ValueError:
+        return None
+    if user is None or not user.is_authenticated:
+        return None
+    uploads = VideoUpload.objects.filter(
+        pk=upload_id, user=user, started_at__gte=timezone.now() - UPLOAD_MAX_AGE
+    )
+    if finished:
+        uploads = uploads.filter(finished_at__isnull=False).exclude(
+            name__in=Video.objects.values("file")
+        )
+    return uploads.first()

@@ -41,3 +41,39 @@ def tracked_block(lesson, block_id: str, *, video: bool) -> TrackedBlock | None:
         if block.id == block_id and block.is_video == video:
             return block
     return None
+
+
+@dataclass(frozen=True)
+class TrackedRef:
+    """A tracked block as stored: its video's id rather than the video. Reading these for a
+    whole module costs no query per lesson (resolving the videos would cost one each)."""
+
+    id: str
+    type: str
+    video_id: int | None  # a video block's video
+    heading: str  # a check's heading
+    attempt_limit: int | None = None  # a check's
+
+    @property
+    def is_video(self) -> bool:
+        return self.type in VIDEO_TYPES
+
+
+def tracked_refs(lesson) -> list[TrackedRef]:
+    """The lesson's videos and checks, in page order, from the page's stored data."""
+    refs = []
+    for raw in lesson.body.raw_data:
+        kind, value = raw.get("type"), raw.get("value") or {}
+        if kind in VIDEO_TYPES:
+            refs.append(TrackedRef(raw.get("id") or "", kind, value.get("video"), ""))
+        elif kind == CHECK_TYPE:
+            refs.append(
+                TrackedRef(
+                    raw.get("id") or "",
+                    kind,
+                    None,
+                    value.get("heading") or "",
+                    value.get("attempt_limit") or None,
+                )
+            )
+    return refs

@@ -5,25 +5,23 @@ and renders. htmx requests get a named partial of the same template; every form 
 a plain post without JavaScript (post, then redirect to the page with a message).
 """
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from portal import bad_input, media_serving
 from portal.pdf import pdf_from_template
 from portal.people.services import staff_of_request as _staff
 
-from . import codes, selectors
+from . import captions, codes, selectors
 from .models import LessonPage, ModulePage, PolicyPage, TrainingIndexPage, Video
-from .ranges import ranged_file_response
 from .services import NotInLesson, TrainingError, checks, lessons, videos
 from .services import policy as policy_services
-from .services.checks import CheckInvalid
+from .services.checks import CheckInvalid, CheckLocked
 
 MAX_PROGRESS_BYTES = 32 * 1024
 NOT_IN_DIRECTORY = (
@@ -55,9 +53,13 @@ def module(request, *, module: ModulePage):
 @require_GET
 def lesson(request, *, lesson: LessonPage):
     """The lesson; with htmx and `?part=completion`, just its completion section (the player
-    asks for it when a video has been watched)."""
+    asks for it when a video has been watched, `&watched=<block id>`: the checks after that
+    video, which it kept shut, come along to open)."""
     if request.htmx and request.GET.get("part") == "completion":
-        response = _lesson_page(request, lesson, template="training/lesson_page.html#completion")
+        template = "training/lesson_page.html#completion_response"
+        response = _lesson_page(
+            request, lesson, template=template, watched=request.GET.get("watched", "")
+        )
     else:
         response = _lesson_page(request, lesson)
     response["Vary"] = "HX-Request"
@@ -68,6 +70,8 @@ def _lesson_page(request, lesson, *, template="training/lesson_page.html", statu
     staff = _staff(request)
     view = selectors.lesson_view(staff=staff, lesson=lesson, request=request)
     context = {"page": lesson, "view": view, "not_in_directory": staff is None, **extra}
+    if extra.get("watched"):
+        context["unlocked"] = view.checks_after(extra["watched"])
     if view is not None and "check_block_id" in extra:
         item = view.item(extra["check_block_id"])
         if item is not None and item.check is not None and extra.get("check_kept"):
@@ -112,7 +116,7 @@ def check_submit(request, *, lesson: LessonPage, block_id: str):
         attempt = int(request.POST.get("attempt", ""))
     except ValueError:
         return HttpResponseBadRequest("The form is missing its attempt number; reload the page.")
-    error, status, kept = "", 200, {}
+    error, status, kept, invalid_question, locked = "", 200, {}, None, False
     try:
         checks.check_submit(
             staff=staff, lesson=lesson, block_id=block_id, answers=answers, attempt=attempt
@@ -120,14 +124,21 @@ def check_submit(request, *, lesson: LessonPage, block_id: str):
     except NotInLesson:
         raise Http404("This check is not part of the lesson.") from None
     except CheckInvalid as invalid:
-        error, status, kept = str(invalid), 400, answers
+        error, status, kept, invalid_question = str(invalid), 400, answers, invalid.question
+    except CheckLocked as refusal:  # taken before the session it tests: what to watch first
+        error, status, locked = str(refusal), 409, True
     except TrainingError as refusal:
         error, status = str(refusal), 409
-    shown = {"check_block_id": block_id, "check_error": error, "check_kept": kept}
+    shown = {
+        "check_block_id": block_id,
+        "check_error": error,
+        "check_kept": kept,
+        "check_invalid_question": invalid_question,
+    }
     if request.htmx:
         template = "training/lesson_page.html#check_response"
         return _lesson_page(request, lesson, template=template, status=status, **shown)
-    if status == 400:  # the whole page again, with what they chose kept
+    if status == 400 or locked:  # the whole page again: what they chose, or what comes first
         return _lesson_page(request, lesson, status=status, **shown)
     if error:
         messages.error(request, error)
@@ -152,13 +163,15 @@ def video_progress(request, *, lesson: LessonPage, block_id: str):
     staff = _staff(request)
     if staff is None:
         return JsonResponse({"error": NOT_IN_DIRECTORY}, status=403)
-    if len(request.body) > MAX_PROGRESS_BYTES:
-        return JsonResponse({"error": "The progress report is too large."}, status=400)
     try:
-        report = json.loads(request.body)
+        report = bad_input.json_body(request, max_bytes=MAX_PROGRESS_BYTES)
         played, position = report["played"], report.get("position", 0)
-    except (ValueError, TypeError, KeyError):
-        return JsonResponse({"error": "The progress report is not valid JSON."}, status=400)
+    except bad_input.BadInput as refusal:
+        return JsonResponse({"error": str(refusal)}, status=400)
+    except (TypeError, KeyError):
+        return JsonResponse(
+            {"error": "The progress report has no list of played parts."}, status=400
+        )
     try:
         progress = videos.video_progress_record(
             staff=staff, lesson=lesson, block_id=block_id, played=played, position=position
@@ -179,17 +192,27 @@ def video_progress(request, *, lesson: LessonPage, block_id: str):
 
 @require_GET
 def video_file(request, pk: int, kind: str):
-    """A training video or its captions, to signed-in people only, with byte ranges so the
-    player can seek and resume."""
+    """A training video or its captions, to signed-in people only (the middleware sees to
+    that): a presigned redirect from a bucket, nginx's X-Accel-Redirect from the local disk, or
+    the bytes with ranges on the development server (`portal.media_serving`)."""
     video = get_object_or_404(Video, pk=pk)
-    try:
-        if kind == "video":
-            return ranged_file_response(request, video.file, content_type=video.content_type)
-        if kind == "captions" and video.captions:
-            video.captions.open("rb")
-            return FileResponse(video.captions, content_type="text/vtt; charset=utf-8")
-    except FileNotFoundError:
-        pass  # the record outlived its file (a restore without media): say so, not 500
+    if kind == "video" and video.file:
+        storage = video.file.storage
+        return media_serving.stored_file_response(
+            request,
+            storage,
+            video.file.name,
+            content_type=video.content_type,
+            expire=media_serving.playing_expiry(storage, video.duration),
+        )
+    if kind == "captions" and video.captions:
+        return media_serving.small_file_response(
+            request,
+            video.captions.storage,
+            video.captions.name,
+            content_type="text/vtt; charset=utf-8",
+            max_bytes=captions.MAX_BYTES,
+        )
     raise Http404("No such file.")
 
 
@@ -218,8 +241,23 @@ def policy_acknowledge(request, *, policy: PolicyPage):
             "training/policy_page.html#acknowledgement",
             {"page": policy, "status": status},
         )
-    messages.success(request, f"Thank you: you acknowledged version {policy.version}.")
+    messages.success(request, "Thank you: you acknowledged the rules of engagement.")
     return redirect(policy.get_url(request))
+
+
+@require_GET
+def certificates_mine(request):
+    """Every certificate of the signed-in person, with its download and its public check."""
+    staff = _staff(request)
+    return TemplateResponse(
+        request,
+        "training/certificates_mine.html",
+        {
+            "certificates": selectors.certificates_of(staff=staff) if staff else [],
+            "not_in_directory": staff is None,
+            "index_url": selectors.training_index_url(),
+        },
+    )
 
 
 @require_GET

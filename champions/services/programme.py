@@ -1,22 +1,26 @@
 """The programme lifecycle: candidate -> invited -> active -> alumni, and the other ways out.
 
 A community manager invites, defers or dismisses a candidate (with a reason, kept with the
-score breakdown the decision was made on). The invited person accepts or declines. Accepting
-records `champion_joined`, which is what the Champion tier asks for. Each move is a conditional
-update from the states it may leave, so two managers deciding at once cannot both win.
+score breakdown the decision was made on). Nobody below the programme's minimum tier (a
+setting, empty by default) can be invited. The invited person accepts or declines. Accepting
+records `champion_joined`, which is what the Champion tier asks for; moving to alumni records
+`champion_left`. Each move is a conditional update from the states it may leave, so two
+managers deciding at once cannot both win. A manager's decision is in the audit log.
 """
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from portal.audit.services import record
 from portal.navigation import absolute_url
+from portal.outbox.services import message_queue
 from portal.people.models import Staff
 from portal.tiers.services import engagement_record
 
 from .. import scoring
 from ..models import Champion, ScoreSettings
+from ..selectors import tier_held
 
 S = Champion.Status
 MOVES = {  # decision -> (states it may leave, state it leaves in)
@@ -30,17 +34,25 @@ MOVES = {  # decision -> (states it may leave, state it leaves in)
 
 
 class ProgrammeError(Exception):
-    """A move the programme does not allow, in words."""
+    """A move the programme does not allow, in words. `status`: 409 when the person's state
+    forbids it (decided already, below the minimum tier), 400 when the request lacks something
+    (a reason)."""
+
+    def __init__(self, message: str, *, status: int = 409):
+        super().__init__(message)
+        self.status = status
 
 
 def champion_decide(*, staff: Staff, decision: str, by, reason: str = "") -> Champion:
     """A community manager's decision on a candidate: invite, defer, dismiss or retire."""
     if decision not in ("invite", "defer", "dismiss", "retire"):
-        raise ProgrammeError("Choose invite, defer, dismiss or retire.")
-    reason = reason.strip()
+        raise ProgrammeError("Choose invite, defer, dismiss or retire.", status=400)
+    reason = reason.replace("\x00", "").strip()[:1000]
     if decision in ("defer", "dismiss") and not reason:
-        raise ProgrammeError("Give a reason: it is kept with the decision.")
+        raise ProgrammeError("Give a reason: it is kept with the decision.", status=400)
     settings = ScoreSettings.current()
+    if decision == "invite":
+        _refuse_below_minimum(staff, settings)
     signals = scoring.signals_frame(staff_ids=[staff.pk])
     row = signals.loc[staff.pk] if staff.pk in signals.index else None
     snapshot = (
@@ -48,17 +60,47 @@ def champion_decide(*, staff: Staff, decision: str, by, reason: str = "") -> Cha
         if row is not None
         else {}
     )
-    champion = _move(
-        staff,
-        decision,
-        by=by,
-        reason=reason,
-        score=sum(snapshot.values()),
-        breakdown=snapshot,
-    )
-    if decision == "invite":
-        transaction.on_commit(lambda: _invitation_send(champion.pk))
+    with transaction.atomic():  # the decision and what it owes (an email, an event) together
+        champion = _move(
+            staff,
+            decision,
+            by=by,
+            reason=reason,
+            score=sum(snapshot.values()),
+            breakdown=snapshot,
+        )
+        record(  # the reason stays with the decision, not in the log: it is free text
+            actor=by,
+            action="champion.decided",
+            target=staff,
+            detail={"decision": decision, "status": champion.status, "score": champion.score},
+        )
+        if decision == "invite":
+            _invitation_queue(champion)
+        elif decision == "retire":
+            engagement_record(
+                staff=staff,
+                kind="champion_left",
+                source="admin",
+                occurred_at=champion.ended_at,
+                idempotency_key=f"champion_left:{staff.pk}:{champion.ended_at:%Y%m%d%H%M%S}",
+            )
     return champion
+
+
+def _refuse_below_minimum(staff: Staff, settings: ScoreSettings) -> None:
+    """The minimum tier, if the programme has one: a sentence naming both tiers, or nothing."""
+    minimum = settings.min_invite_tier
+    if minimum is None:
+        return
+    held = tier_held(staff=staff)
+    if held is not None and held.order >= minimum.order:
+        return
+    where = f"is at {held.name}" if held is not None else "has not reached a tier yet"
+    raise ProgrammeError(
+        f"{staff.display_name} {where}, and the programme invites people from {minimum.name} "
+        f"on: they cannot be invited yet. (The minimum is under Settings, Champion programme.)"
+    )
 
 
 def champion_respond(*, staff: Staff, accept: bool) -> Champion:
@@ -111,18 +153,18 @@ def _move(staff: Staff, decision: str, *, by, reason: str = "", **snapshot) -> C
     return champion
 
 
-def _invitation_send(champion_id: int) -> None:
-    champion = Champion.objects.select_related("staff").get(pk=champion_id)
-    if not champion.staff.email:
-        return
+def _invitation_queue(champion: Champion) -> None:
+    """The invitation, queued with the decision (sent by the outbox's worker, not this request)."""
     from django.urls import reverse
 
-    send_mail(
+    message_queue(
+        key=f"champions.invitation:{champion.pk}:{champion.updated_at:%Y%m%d%H%M%S%f}",
+        kind="champions.invitation",
+        to=champion.staff.email,
+        user=champion.staff.user,
         subject="You are invited to be a community champion",
-        message=render_to_string(
+        body=render_to_string(
             "champions/email/invitation.txt",
             {"champion": champion, "url": absolute_url(reverse("champions_me"))},
         ),
-        from_email=None,
-        recipient_list=[champion.staff.email],
     )

@@ -5,7 +5,11 @@
   per address, with a sentence that says when to try again.
 - A single sign-on is admitted only for an active person whose verified email is in the
   directory; the OpenID Connect nonce must come back; a refusal is a page in words (403).
+- After signing in, `next` is followed only within this site, at the request's scheme or better
+  (`portal.redirects`).
 """
+
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -17,6 +21,7 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 
+from ..redirects import url_is_ours
 from . import throttle
 from .admission import sso_admission
 from .identity import identity_of, protocol_of
@@ -49,6 +54,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_signup_redirect_url(self, request):
         """Someone's first sign-on made their account: their path is where they start."""
         return reverse("my_path")
+
+    def is_safe_url(self, url):
+        """allauth's host check (this host, ALLOWED_HOSTS, trusted origins) and the portal's
+        scheme rule on top: a sign-in over https never sends the person on to http."""
+        if not super().is_safe_url(url):
+            return False
+        host = urlsplit(url).netloc
+        return url_is_ours(self.request, url, hosts={host} if host else None)
 
     def _get_login_attempts_cache_key(self, request, **credentials):
         """One key per account, whether the person typed their username or their email, so

@@ -1,11 +1,14 @@
 """Sign-in forms: allauth's, worded for people here, and a password reset that looks nobody up
 while the person waits (the answer and its timing are the same for every address)."""
 
+import uuid
+
 from allauth.account.forms import LoginForm, ResetPasswordForm, ResetPasswordKeyForm
 from allauth.core import context
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
-from django.db import transaction
+
+from portal.outbox.dispatch import dispatch
 
 from . import throttle
 
@@ -42,7 +45,7 @@ class PasswordResetForm(ResetPasswordForm):
         from portal.tasks import password_reset_send  # the tasks module imports the services
 
         email = self.cleaned_data["email"]
-        transaction.on_commit(lambda: password_reset_send.delay(email))
+        dispatch(password_reset_send, email=email, request_id=uuid.uuid4().hex)
         return email
 
 

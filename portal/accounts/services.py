@@ -10,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal import permissions
+from portal.audit.services import record
 from portal.people.models import Staff
+from portal.privacy.models import ErasureRequest
 
 from .models import SamlAssertion
 
@@ -18,19 +20,32 @@ from .models import SamlAssertion
 def roles_sync(*, user, groups: set[str]) -> None:
     """Give `user` the Community managers and Leaders groups exactly when the identity provider
     lists them in a group named for it in settings; a role whose setting is empty is left to
-    the admin. Runs at every single sign-on, so removal at the IdP removes the role here."""
+    the admin. Runs at every single sign-on, so removal at the IdP removes the role here; a
+    change is in the audit log."""
     rules = {
         permissions.COMMUNITY_MANAGERS: settings.SSO_GROUPS_COMMUNITY_MANAGERS,
         permissions.LEADERS: settings.SSO_GROUPS_LEADERS,
     }
-    for name, idp_groups in rules.items():
-        if not idp_groups:
-            continue
-        group = Group.objects.get(name=name)
-        if groups & set(idp_groups):
-            user.groups.add(group)
-        else:
-            user.groups.remove(group)
+    ruled = {name: set(idp) for name, idp in rules.items() if idp}
+    if not ruled:
+        return
+    held = set(user.groups.filter(name__in=ruled).values_list("name", flat=True))
+    wanted = {name for name, idp_groups in ruled.items() if groups & idp_groups}
+    added, removed = wanted - held, (set(ruled) - wanted) & held
+    if added:
+        user.groups.add(*Group.objects.filter(name__in=added))
+    if removed:
+        user.groups.remove(*Group.objects.filter(name__in=removed))
+    if added or removed:
+        record(
+            actor=None,  # the identity provider, through the portal, at sign-in
+            action="access.changed",
+            target=user,
+            detail={
+                "source": "identity provider",
+                "changes": {"groups": [sorted(held), sorted((held - removed) | added)]},
+            },
+        )
 
 
 def accounts_follow_directory(*, staff_ids: list[int] | None = None) -> int:
@@ -39,7 +54,9 @@ def accounts_follow_directory(*, staff_ids: list[int] | None = None) -> int:
     Someone marked as left cannot sign in, and their open sessions end at their next request
     (Django loads no inactive user from a session); someone back in the directory is let in
     again. Set-based, for every person or the ones given; returns how many accounts changed.
-    Accounts not linked to anybody (a break-glass superuser) are not touched.
+    Accounts not linked to anybody (a break-glass superuser) are not touched, and neither are
+    erased ones: their pseudonymous entry may stay active (the reports count it), the account
+    stays closed.
     """
     people = Staff.objects.filter(user__isnull=False)
     if staff_ids is not None:
@@ -48,9 +65,14 @@ def accounts_follow_directory(*, staff_ids: list[int] | None = None) -> int:
     closed = users.filter(
         pk__in=people.filter(active=False).values("user_id"), is_active=True
     ).update(is_active=False)
-    opened = users.filter(
-        pk__in=people.filter(active=True).values("user_id"), is_active=False
-    ).update(is_active=True)
+    erased = ErasureRequest.objects.filter(
+        state=ErasureRequest.State.DONE, user__isnull=False
+    ).values("user_id")
+    opened = (
+        users.filter(pk__in=people.filter(active=True).values("user_id"), is_active=False)
+        .exclude(pk__in=erased)
+        .update(is_active=True)
+    )
     return closed + opened
 
 

@@ -2,9 +2,10 @@
 Staff directory → ⋯ → Send sign-in link): for people without single sign-on who have no
 password yet, or forgot it. The email goes from a Celery task once the request commits."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 from wagtail.admin.widgets.button import ListingButton
 
+from portal.outbox.dispatch import dispatch
 from portal.people.models import Staff
 from portal.permissions import can_run_programme, require
 
@@ -23,7 +25,7 @@ def sign_in_link_send_view(request, pk):
     if request.method == "POST":
         from portal.tasks import sign_in_link_send
 
-        transaction.on_commit(lambda: sign_in_link_send.delay(staff.pk))
+        dispatch(sign_in_link_send, staff_id=staff.pk, request_id=uuid.uuid4().hex)
         messages.success(request, f"A sign-in link is on its way to {staff.email}.")
         return redirect("wagtailsnippets_portal_staff:list")
     return TemplateResponse(

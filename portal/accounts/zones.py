@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.utils import timezone
+from wagtail.users.models import UserProfile
 
 from .models import Preferences
 
@@ -36,10 +37,15 @@ def time_zone_of(user) -> zoneinfo.ZoneInfo:
 
 
 def time_zone_set(*, user, name: str) -> zoneinfo.ZoneInfo | None:
-    """Keep `name` as the person's zone; None (and nothing kept) when it is not a zone."""
+    """Keep `name` as the person's zone; None (and nothing kept) when it is not a zone.
+
+    Wagtail's admin shows times in the zone of the person's Wagtail profile, so it is kept
+    there too: the admin's screens read the same zone as the portal's (Wagtail's own choice of
+    zone is hidden, `WAGTAIL_USER_TIME_ZONES`, so this is the one way to set it)."""
     zone = zone_named(name)
     if zone is not None:
         Preferences.objects.update_or_create(user=user, defaults={"time_zone": zone.key})
+        UserProfile.objects.update_or_create(user=user, defaults={"current_time_zone": zone.key})
     return zone
 
 

@@ -97,3 +97,58 @@ class DirectoryRevision(models.Model):
 
     def __str__(self):
         return f"directory revision {self.token}"
+
+
+class DirectoryImport(models.Model):
+    """One applied HR import, with what it changed, so the last one can be undone for a day."""
+
+    FULL, UPDATE = "full", "update"
+    MODES = [
+        (UPDATE, "Add and update only: people missing from the file are kept"),
+        (FULL, "Full directory: people missing from the file are marked inactive"),
+    ]
+
+    applied_at = models.DateTimeField(auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    mode = models.CharField(max_length=10, choices=MODES)
+    rows = models.PositiveIntegerField()
+    created = models.PositiveIntegerField()
+    updated = models.PositiveIntegerField()
+    deactivated = models.PositiveIntegerField()
+    # What undo puts back: the updated people's fields as they were, who was marked inactive,
+    # and who was created (see `importing.writing`).
+    before = models.JSONField(default=dict)
+    revision_after = models.CharField(max_length=32, help_text="The directory's token after it.")
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-applied_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.mode} import of {self.rows} rows, {self.applied_at:%Y-%m-%d %H:%M}"
+
+
+class PendingImport(models.Model):
+    """An HR file previewed in the admin and waiting for its confirmation.
+
+    In the database, not on the disk of the server that took the upload, so the confirmation
+    may reach any server behind the load balancer. One per person (a newer upload replaces it),
+    found by a random token that only its hash is kept of, and only for the person who uploaded
+    it; forgotten after a day (`importing.pending`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)  # SHA-256 of the token, in hex
+    mode = models.CharField(max_length=10, choices=DirectoryImport.MODES)
+    data = models.BinaryField()  # the file as uploaded: the confirmation checks it again
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.mode} import waiting since {self.created_at:%Y-%m-%d %H:%M}"

@@ -4,7 +4,12 @@ import uuid
 
 from django.db import IntegrityError, transaction
 
+from ..shared_cache import CachedFamily
 from .models import DirectoryRevision, Staff
+
+# Answers read from the directory on every page (who manages anyone, for the menu), kept in the
+# cache and forgotten for every server whenever the directory changes.
+directory_cached = CachedFamily("people:directory", 300)
 
 # What a page says to someone signed in whose account matches nobody in the directory.
 NOT_IN_DIRECTORY = (
@@ -46,3 +51,4 @@ def directory_revise(**kwargs) -> None:
     token = uuid.uuid4().hex
     if not DirectoryRevision.objects.filter(pk=1).update(token=token):
         DirectoryRevision.objects.get_or_create(pk=1, defaults={"token": token})
+    directory_cached.forget()

@@ -22,6 +22,7 @@ def register_staff_import_urls():
             views.staff_import_confirm,
             name="portal_staff_import_confirm",
         ),
+        path("staff-import/undo/", views.staff_import_undo, name="portal_staff_import_undo"),
     ]
 
 

@@ -4,7 +4,7 @@ One inline `<svg>` serves the browser page and the WeasyPrint PDF, so there is n
 no stylesheet dependency (presentation attributes sit on each element) and nothing to fetch.
 Labels come from people and HR imports, so every text passes through Django's escaping and
 the output stays well-formed XML. Values are labelled with `cell_text`, so a chart and its
-table say the same thing, and "fewer than 5" is written out, never drawn as a short bar.
+table say the same thing, and "withheld" is written out, never drawn as a short bar.
 Series differ by dash pattern and marker shape, never by colour alone, so greyscale prints
 and colour-blind readers lose nothing.
 """
@@ -25,7 +25,7 @@ Value = float | int | _Suppressed | None
 WIDTH = 640
 FONT = "DejaVu Sans, Arial, sans-serif"
 INK = "#1f2937"  # text, lines, bars
-MUTED = "#4b5563"  # axis labels, "fewer than 5"
+MUTED = "#4b5563"  # axis labels, "withheld"
 THRESHOLD = "#6b7280"
 GRID = "#e5e7eb"
 AXIS = "#9ca3af"
@@ -33,6 +33,7 @@ CHAR_W = 7.0  # rough advance of a DejaVu Sans character at 12px, to truncate la
 
 # Bar chart geometry: label column, plot, room after the longest bar for its value label.
 BAR_X0, BAR_RIGHT, ROW_H, BAR_H, FLAG_H = 212, 76, 26, 16, 16
+LINE_STEP = 14  # a wrapped label's second line, below the first
 # Line chart geometry.
 LINE_X0, LINE_RIGHT, LINE_TOP, LINE_H, LINE_BOTTOM = 48, 150, 14, 220, 30
 DASHES = ("none", "7 4", "2 3")  # solid, dashed, dotted: one per series
@@ -63,8 +64,9 @@ def bar_chart(
 
     The scale runs from 0 to `max_value` (default: 1 for shares, the largest count for
     counts) so that bars in one chart compare by length. A suppressed or missing value draws
-    no bar but its `cell_text` ("fewer than 5", "–"), so a hidden number never reads as zero.
-    Labels too long for the label column are cut with "…"; the row's `<title>` keeps them whole.
+    no bar but its `cell_text` ("withheld", "–"), so a hidden number never reads as zero.
+    Labels too long for the label column wrap onto a second line (its row grows), and only
+    what does not fit on two is cut with "…"; the row's `<title>` keeps them whole.
     """
     if not bars:
         return _empty(key, title, summary)
@@ -72,7 +74,10 @@ def bar_chart(
         max_value = 1.0 if kind != COUNT else max([1, *(v for _, v in bars if _is_number(v))])
     plot_w = WIDTH - BAR_X0 - BAR_RIGHT
     top = 8 + FLAG_H * len(thresholds)
-    bottom = top + ROW_H * len(bars)
+    chars = int((BAR_X0 - 14) / CHAR_W)
+    labels = [_wrap(label, chars) for label, _ in bars]
+    heights = [ROW_H + LINE_STEP * (len(lines) - 1) for lines in labels]
+    bottom = top + sum(heights)
 
     def x_of(value: float) -> float:
         return BAR_X0 + plot_w * min(max(value / max_value, 0.0), 1.0)
@@ -84,17 +89,20 @@ def bar_chart(
         flag_x = x - 4 if side == "end" else x + 4
         flag = _small(threshold.label, flag_x, flag_y, "chart__threshold-label", THRESHOLD, side)
         parts.append(_g("chart__threshold", _dashed(x, flag_y - 11, x, bottom), flag))
-    for i, (label, value) in enumerate(bars):
-        y = top + i * ROW_H
-        mid = y + ROW_H / 2 + 4  # a text baseline centred on the bar
-        short = _fit(label, int((BAR_X0 - 14) / CHAR_W))
+    y = top
+    for (label, value), lines, height in zip(bars, labels, heights, strict=True):
+        mid = y + height / 2 + 4  # a text baseline centred on the bar
+        first = mid - LINE_STEP * (len(lines) - 1) / 2
         row = [
             _el("title", _clean(label)),
-            _text(short, BAR_X0 - 8, mid, "chart__label", anchor="end"),
+            *(
+                _text(line, BAR_X0 - 8, first + LINE_STEP * n, "chart__label", anchor="end")
+                for n, line in enumerate(lines)
+            ),
         ]
         text = cell_text(value, kind)
         if _is_number(value):
-            end, bar_y = x_of(value), y + (ROW_H - BAR_H) / 2
+            end, bar_y = x_of(value), y + (height - BAR_H) / 2
             bar = {"x": BAR_X0, "y": bar_y, "width": end - BAR_X0, "height": BAR_H, "fill": INK}
             row.append(_el("rect", **bar, class_="chart__bar"))
             row += _haloed(text, end + 6, mid, "chart__value")
@@ -102,6 +110,7 @@ def bar_chart(
             missing = "chart__value chart__value--missing"
             row += _haloed(text, BAR_X0 + 6, mid, missing, MUTED, font_style="italic")
         parts.append(_g("chart__row", *row))
+        y += height
     return _svg(key, title, summary, bottom + 8, parts)
 
 
@@ -304,3 +313,15 @@ def _clean(text: str) -> str:
 def _fit(text: str, chars: int) -> str:
     text = _clean(text)
     return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+
+
+def _wrap(text: str, chars: int) -> list[str]:
+    """`text` on one line of `chars`, or two broken at a space (or mid-word when it has none);
+    the second is cut with "…" only when the two cannot hold it."""
+    text = _clean(text)
+    if len(text) <= chars:
+        return [text]
+    cut = text.rfind(" ", 0, chars + 1)
+    if cut <= 0:
+        cut = chars
+    return [text[:cut].rstrip(), _fit(text[cut:].strip(), chars)]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ..tiers.engine import from_us
 from .frames import NONE
 from .groups import group_label, groups_count
-from .tables import COUNT, DATE, MIN_GROUP, PERCENT, SUPPRESSED, TEXT, Column, Table, count, share
+from .tables import COUNT, DATE, PERCENT, SUPPRESSED, TEXT, Column, Table, count, min_group, share
 
 THRESHOLDS = ((0.16, "Early adopters"), (0.25, "Tipping point"))
 
@@ -19,7 +19,7 @@ def crossings_find(people, periods, now_us) -> dict:
     Every change to a department's share is an event: a person with a target starts (the
     denominator grows), reaches their target tier (the numerator grows) or loses it. Sorted
     by department and time, summed per instant and accumulated per department, the first
-    instant each threshold holds (with at least `MIN_GROUP` people) is the date it passed.
+    instant each threshold holds (with at least `min_group()` people) is the date it passed.
     """
     targeted = people["counted"].to_numpy()
     ours = periods[periods["is_target"].to_numpy() & (periods["begins"].to_numpy() <= now_us)]
@@ -47,7 +47,7 @@ def crossings_find(people, periods, now_us) -> dict:
     result = {None if d == NONE else int(d): [None] * len(THRESHOLDS) for d in department[starts]}
     for t, (value, _) in enumerate(THRESHOLDS):
         hits = np.flatnonzero(
-            (running_den >= MIN_GROUP) & (running_num * 100 >= round(value * 100) * running_den)
+            (running_den >= min_group()) & (running_num * 100 >= round(value * 100) * running_den)
         )
         passed, where = np.unique(department[hits], return_index=True)
         for d, i in zip(passed, where, strict=True):
@@ -55,14 +55,18 @@ def crossings_find(people, periods, now_us) -> dict:
     return result
 
 
-def curve_table(people, crossings, departments) -> Table:
+def curve_table(people, crossings, departments, *, hidden, teams=False) -> Table:
+    """One row per group of the report's level (departments, or a department's teams);
+    `hidden(value)` says whether a group's numbers about people with a target are withheld
+    (`disclosure`), and then its dates are too."""
     groups = groups_count(people, people["department"].to_numpy(), orders=[])
     rows = []
     for value, targeted, at in zip(groups.keys, groups.targeted, groups.at_target, strict=True):
         key = None if value == NONE else int(value)
         targeted = int(targeted)
-        current = share(int(at), targeted)
-        passed = crossings.get(key, [None, None]) if targeted >= MIN_GROUP else [None, None]
+        withheld = hidden(int(value), targeted)
+        current = SUPPRESSED if withheld else share(int(at), targeted)
+        passed = crossings.get(key, [None, None]) if targeted >= min_group() else [None, None]
         if current is SUPPRESSED:
             stage = SUPPRESSED
         elif current >= THRESHOLDS[1][0]:
@@ -74,7 +78,7 @@ def curve_table(people, crossings, departments) -> Table:
         rows.append(
             [
                 group_label(value, departments, "No department"),
-                count(targeted, targeted),
+                SUPPRESSED if withheld else count(targeted, targeted),
                 current,
                 stage,
                 *(
@@ -88,9 +92,9 @@ def curve_table(people, crossings, departments) -> Table:
     rows.sort(key=lambda r: (-r[2] if isinstance(r[2], float) else 1.0, r[0].lower()))
     return Table(
         key="curve",
-        title="The adoption curve by department",
+        title="The adoption curve by team" if teams else "The adoption curve by department",
         columns=[
-            Column("Department", TEXT),
+            Column("Team" if teams else "Department", TEXT),
             Column("People with a target", COUNT),
             Column("Share at target", PERCENT),
             Column("Stage", TEXT),

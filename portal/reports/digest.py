@@ -3,7 +3,8 @@
 Leaders get it unless they turned it off; people managers (their own line) and community
 managers once they turned it on. Each digest is the recipient's own default report, built
 through the same `report_scope` as the page, so an email can never show more than its
-recipient could open in the browser. The PDF is rendered in the Celery task that sends it.
+recipient could open in the browser. Each PDF is rendered in a Celery task of its own and
+the email goes through the outbox.
 """
 
 import logging
@@ -11,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.template.loader import render_to_string
@@ -19,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..navigation import absolute_url
+from ..outbox.dispatch import dispatch
+from ..outbox.services import File, message_queue
 from ..pdf import pdf_from_template
 from ..people.models import Staff
 from ..permissions import VIEW_REPORTS, can_view_reports
@@ -62,34 +65,58 @@ def digest_recipients():
 
 
 def digest_send(*, now: datetime | None = None) -> int:
-    """Send this week's digests that have not gone yet. Returns how many emails went out.
+    """Fan this week's digests out, one task per person whose digest has not gone yet (a PDF
+    each: rendering them all in one task would take minutes and outlive the broker's
+    visibility timeout). Returns how many were handed out.
 
-    The outbox row for (person, week) is created once (a unique constraint); it is claimed by
-    a conditional update just before sending, after the PDF is rendered, so two runs at once
-    render twice at worst and send once."""
+    The row for (person, week) is created once (a unique constraint), so the beat firing twice
+    in a week queues nobody twice; each task claims its row before queueing the email."""
     now = now or timezone.now()
     week = week_of(now)
     DigestDelivery.objects.bulk_create(
         [DigestDelivery(user=user, week=week) for user in digest_recipients()],
         ignore_conflicts=True,
     )
-    sent = 0
-    pending = DigestDelivery.objects.filter(week=week, sent_at__isnull=True).select_related("user")
-    for delivery in pending:
-        message = _message(delivery.user, now)
+    from ..tasks import reports_digest_deliver
+
+    pending = DigestDelivery.objects.filter(week=week, sent_at__isnull=True)
+    handed = 0
+    for delivery_id in pending.values_list("pk", flat=True):
+        dispatch(reports_digest_deliver, delivery_id=delivery_id, as_of=now.isoformat())
+        handed += 1
+    logger.info("Weekly digest: %s handed to workers", handed)
+    return handed
+
+
+def digest_deliver(*, delivery_id: int, as_of: datetime) -> int:
+    """Render one person's digest (as the week stood at `as_of`) and queue it, once: the row
+    is claimed in the same transaction as the message is queued. 1 if it was queued."""
+    delivery = DigestDelivery.objects.filter(pk=delivery_id, sent_at__isnull=True).first()
+    if delivery is None:
+        return 0  # sent already (a task delivered twice)
+    user = delivery.user
+    files, subject, body = _message(user, as_of) or ((), "", "")
+    with transaction.atomic():
         claimed = DigestDelivery.objects.filter(pk=delivery.pk, sent_at__isnull=True).update(
-            sent_at=now
+            sent_at=as_of
         )
-        if not claimed or message is None:
-            continue
-        message.send()
-        sent += 1
-    logger.info("Weekly digest: %s sent", sent)
-    return sent
+        if not claimed or not body:
+            return 0
+        message_queue(
+            key=f"reports.digest:{delivery.pk}",
+            kind="reports.digest",
+            to=user.email,
+            user=user,
+            subject=subject,
+            body=body,
+            files=files,
+        )
+    return 1
 
 
-def _message(user, now: datetime) -> EmailMessage | None:
-    """The email for `user`, or None when they may no longer see any report."""
+def _message(user, now: datetime) -> tuple[tuple[File, ...], str, str] | None:
+    """The email for `user` (attachment, subject, body), or None when they may no longer see
+    any report."""
     staff = Staff.objects.filter(user=user).first()
     if not may_see_reports(user, staff):
         return None
@@ -109,12 +136,8 @@ def _message(user, now: datetime) -> EmailMessage | None:
         "url": absolute_url(reverse("reports")),
         "portal_name": settings.PORTAL_NAME,
     }
-    return EmailMessage(
-        subject=_subject(adoption),
-        body=render_to_string("reports/email/digest.txt", context),
-        to=[user.email],
-        attachments=[(f"adoption-{week_of(now).isoformat()}.pdf", pdf, "application/pdf")],
-    )
+    pdf_file = File(f"adoption-{week_of(now).isoformat()}.pdf", pdf, "application/pdf")
+    return (pdf_file,), _subject(adoption), render_to_string("reports/email/digest.txt", context)
 
 
 def _subject(adoption: Adoption) -> str:

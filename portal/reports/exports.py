@@ -1,7 +1,7 @@
 """Adoption reports as spreadsheets: one table as CSV, or every table in an Excel workbook.
 
 Both formats start from the same `Table`s as the screen and the PDF, so a number suppressed
-there ("fewer than 5") is suppressed here too: `SUPPRESSED` is written as that text, never as
+there ("withheld") is suppressed here too: `SUPPRESSED` is written as that text, never as
 the number behind it (the number never reaches this module).
 
 Spreadsheets evaluate what they open. Department and team names come from an HR import, so a
@@ -37,7 +37,7 @@ from portal.reports.tables import (
     cell_text,
 )
 
-__all__ = ["is_formula_like", "report_csv", "report_xlsx", "sheet_title"]
+__all__ = ["csv_text", "is_formula_like", "report_csv", "report_xlsx", "sheet_title"]
 
 SUMMARY_SHEET = "Summary"
 CREATOR = "Advocacy portal"
@@ -66,7 +66,7 @@ def is_formula_like(text: str) -> bool:
     return text.startswith(("\t", "\r")) or text.lstrip().startswith(("=", "+", "-", "@"))
 
 
-def _neutralised(text: object) -> str:
+def csv_text(text: object) -> str:
     """Text for a CSV field, with a quote in front if it could run as a formula."""
     text = str(text)
     return f"'{text}" if is_formula_like(text) else text
@@ -90,7 +90,7 @@ def _csv_field(value: Cell, kind: str) -> str:
     if value is SUPPRESSED:
         return str(SUPPRESSED)
     if isinstance(value, str):
-        return _neutralised(value)
+        return csv_text(value)
     if isinstance(value, date):
         return f"{value:%Y-%m-%d}"
     if kind in (PERCENT, POINTS):
@@ -111,10 +111,10 @@ def report_csv(*, table: Table, preamble: Sequence[tuple[str, str]] = ()) -> byt
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, dialect="excel")
     for label, value in preamble:
-        writer.writerow([_neutralised(label), _neutralised(value)])
+        writer.writerow([csv_text(label), csv_text(value)])
     if preamble:
         writer.writerow([])
-    writer.writerow([_neutralised(_header(c, csv_units=True)) for c in table.columns])
+    writer.writerow([csv_text(_header(c, csv_units=True)) for c in table.columns])
     for row in table.rows:
         writer.writerow([_csv_field(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
     return buffer.getvalue().encode("utf-8-sig")

@@ -66,10 +66,15 @@ def _kept_or_read(name: str, state: tuple, read) -> pd.DataFrame:
 
 def frames_forget(*, only: str | None = None) -> None:
     """Drop the kept copies, or only one ("people" or "periods"): for tests, whose rolled-back
-    databases come back under the same ids, and for the bench."""
+    databases come back under the same ids, and for the bench. Forgetting the people also
+    forgets the small-group decisions made from them (`disclosure`)."""
+    from .disclosure import disclosure_forget
+
     with _lock:
         for key in [k for k in _kept if only is None or k[1] == only]:
             del _kept[key]
+    if only in (None, "people"):
+        disclosure_forget()
 
 
 def _state() -> tuple:

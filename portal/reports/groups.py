@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .frames import NONE
-from .tables import MIN_GROUP, SUPPRESSED, count, share
+from .tables import SUPPRESSED, count, share
 
 
 @dataclass(frozen=True)
@@ -20,14 +20,19 @@ class Groups:
     at_target: np.ndarray
     reached: np.ndarray  # [tier index, group]: people holding that tier or a higher one
 
-    def cells(self, i: int) -> tuple[int, list]:
-        """Group `i`'s size, and its People / At target / Share / Reached cells."""
-        n = int(self.people[i])
-        return n, [
-            count(n, n),
-            count(int(self.at_target[i]), n),
-            share(int(self.at_target[i]), int(self.targeted[i])) if n >= MIN_GROUP else SUPPRESSED,
-            *(share(int(r[i]), n) for r in self.reached),
+    def cells(self, i: int, *, people_hidden: bool, target_hidden: bool) -> list:
+        """Group `i`'s People / With a target / At or above target / Share at target /
+        Reached cells. The share's denominator is shown beside it (the people whose role asks
+        a tier, not everyone), and the count at target is withheld with the share, so the two
+        never disagree. Which are hidden is the caller's to say (`disclosure`), per family:
+        the people (counts, tiers reached) and those with a target."""
+        n, targeted = int(self.people[i]), int(self.targeted[i])
+        return [
+            count(n, n, hidden=people_hidden),
+            SUPPRESSED if target_hidden else count(targeted, targeted),
+            SUPPRESSED if target_hidden else count(int(self.at_target[i]), targeted),
+            SUPPRESSED if target_hidden else share(int(self.at_target[i]), targeted),
+            *(share(int(r[i]), n, hidden=people_hidden) for r in self.reached),
         ]
 
 

@@ -19,8 +19,8 @@ class DigestSubscription(models.Model):
 
 
 class DigestDelivery(models.Model):
-    """The outbox: one row per person and week (the Monday it belongs to), claimed before the
-    email goes, so a task that runs twice, or on two workers at once, sends it once."""
+    """What is owed: one digest per person and week (the Monday it belongs to), claimed when its
+    email is queued in the outbox, so a task that runs twice, or on two workers, queues it once."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     week = models.DateField(help_text="The Monday of the week this digest is for.")
@@ -32,3 +32,29 @@ class DigestDelivery(models.Model):
 
     def __str__(self):
         return f"digest for {self.user_id}, week of {self.week}"
+
+
+class TargetReminder(models.Model):
+    """The "you are not at your target yet" emails a manager (or someone who runs the
+    programme) asks for: one row per person and week, whoever asks and however often, so a
+    person gets at most one such email a week. Written in the request; a Celery sweep claims each
+    row (`claimed_at`) and queues its email in the outbox in one transaction, so a retry or a
+    second worker never queues it twice."""
+
+    staff = models.ForeignKey("portal.Staff", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    week = models.DateField(help_text="The Monday (UTC) of the week this reminder belongs to.")
+    created_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "week"], name="target_reminder_once_a_week")
+        ]
+        indexes = [models.Index(fields=["claimed_at", "created_at"], name="target_reminder_due")]
+
+    def __str__(self):
+        return f"target reminder for staff {self.staff_id}, week of {self.week}"

@@ -13,14 +13,15 @@ weekly digest cannot disagree about any of this.
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from ..people.models import Department, Location, Role, Staff
+from ..people.services import directory_cached
 from ..permissions import can_run_programme, can_view_reports
 from .frames import NONE, Frames, organisation_frames
+from .teams import Tree
 
 PERIODS = {"4w": 4, "13w": 13, "26w": 26, "52w": 52}  # weeks of trend and of activity counted
 PERIOD_LABELS = {w: f"Last {n} weeks" for w, n in PERIODS.items()}
@@ -86,6 +87,7 @@ class ReportScope:
     choices: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     lines: list[tuple[str, str]] = field(default_factory=list)  # (line value, label) to switch to
     frames: Frames | None = None  # the organisation's frames, when building the scope read them
+    tree: Tree = field(default_factory=lambda: Tree(parent={}))  # departments and their teams
 
     def people(self, *, filtered: bool = True) -> QuerySet[Staff]:
         """The active staff this view covers (a lazy queryset, usable as a subquery)."""
@@ -94,10 +96,25 @@ class ReportScope:
             people = people.filter(pk__in=line_ids(self.line_head.pk))
         if filtered:
             f = self.filters
-            for name in ("department", "role", "location"):
+            if f.department is not None:  # a department counts everyone in its teams too
+                people = people.filter(department_id__in=self.tree.subtree(f.department))
+            for name in ("role", "location"):
                 if getattr(f, name) is not None:
                     people = people.filter(**{f"{name}_id": getattr(f, name)})
         return people
+
+    def department_trail(self) -> list[tuple[int | None, str]]:
+        """Where the chosen department sits: the scope, then each department above it, then
+        itself, as (department or None, label), for the breadcrumb back up."""
+        chosen = self.filters.department
+        if chosen is None:
+            return []
+        names = dict(self.choices.get("department", []))
+        return [
+            (None, self.label),
+            *((d, names.get(d, "?")) for d in self.tree.ancestors(chosen)),
+            (chosen, names.get(chosen, "?")),
+        ]
 
     @property
     def whole_organisation(self) -> bool:
@@ -170,8 +187,10 @@ def _within(head: Staff, staff: Staff) -> bool:
 
 def _choices(scope: ReportScope) -> dict[str, list[tuple[int, str]]]:
     """The departments, roles and locations that occur among the active people in the scope:
-    the only filter values it accepts. For the whole organisation they come from the report's
-    kept frames (no query beyond theirs); for a line, from one query; then one per name list."""
+    the only filter values it accepts (a department also when only its teams occur, so a
+    report can be opened a level up). For the whole organisation they come from the report's
+    kept frames (no query beyond theirs); for a line, from one query; then one per name list
+    (the departments' with their parents, which the scope keeps as its tree)."""
     if scope.whole_organisation:
         scope.frames = organisation_frames()  # the report reuses them: one state check
         people = scope.frames.people
@@ -184,10 +203,13 @@ def _choices(scope: ReportScope) -> dict[str, list[tuple[int, str]]]:
             .distinct()
         )
         occurs = [{row[i] for row in rows} for i in range(3)]
-    choices = {}
-    for i, (name, model) in enumerate(
-        (("department", Department), ("role", Role), ("location", Location))
-    ):
+    departments = list(Department.objects.order_by("name").values_list("pk", "name", "parent_id"))
+    scope.tree = Tree.of((pk, parent) for pk, _, parent in departments)
+    present = {int(pk) for pk in occurs[0] if pk is not None and pk != NONE}
+    for department in list(present):
+        present.update(scope.tree.ancestors(department))
+    choices = {"department": [(pk, name) for pk, name, _ in departments if pk in present]}
+    for i, (name, model) in enumerate((("role", Role), ("location", Location)), start=1):
         present = [int(pk) for pk in occurs[i] if pk is not None and pk != NONE]
         choices[name] = list(
             model.objects.filter(pk__in=present).order_by("name").values_list("pk", "name")
@@ -231,16 +253,15 @@ def may_see_reports(user, staff: Staff | None) -> bool:
 
 def reports_visible(user) -> bool:
     """For the menu, on every page: leaders and community managers by permission; people
-    managers by a check cached for a few minutes, so the menu costs no query per page."""
+    managers by a check kept in the cache until the directory next changes, so the menu costs
+    no query per page and a new manager sees Reports on every server at once."""
     if can_view_reports(user) or can_run_programme(user):
         return True
     if not user.is_authenticated:
         return False
-    key = f"reports:manager:{user.pk}"
-    manages = cache.get(key)
-    if manages is None:
-        manages = Staff.objects.filter(
+    return directory_cached.get(
+        f"manages:{user.pk}",
+        lambda: Staff.objects.filter(
             manager__user=user, manager__active=True, active=True
-        ).exists()
-        cache.set(key, manages, 300)
-    return manages
+        ).exists(),
+    )

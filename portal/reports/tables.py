@@ -3,16 +3,27 @@
 A section of a report is a `Table` (plus, sometimes, a chart drawn from the same rows). The
 screen, the PDF, the spreadsheet and the CSV all render these tables, so suppression decided
 once here holds in every one of them: a cell is either a value or `SUPPRESSED`.
+
+The threshold is the setting `REPORT_MIN_GROUP` (5 unless set; `min_group()`). Which cells
+are hidden beyond the groups under it, so that no hidden number can be worked out from the
+others, is decided in `disclosure`; every hidden cell reads the same ("withheld"), so a reader
+cannot tell a small group from one hidden to protect it.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
-MIN_GROUP = 5  # aggregates over fewer people than this are never shown
+from django.conf import settings
+
+
+def min_group() -> int:
+    """No number about fewer people than this is shown (`REPORT_MIN_GROUP`)."""
+    return settings.REPORT_MIN_GROUP
 
 
 class _Suppressed:
-    """A number withheld because its group holds fewer than `MIN_GROUP` people."""
+    """A number withheld: its group holds fewer than `min_group()` people, or it would let
+    someone work such a group out from the numbers around it."""
 
     _instance = None
 
@@ -22,7 +33,7 @@ class _Suppressed:
         return cls._instance
 
     def __str__(self) -> str:
-        return f"fewer than {MIN_GROUP}"
+        return "withheld"
 
     def __repr__(self) -> str:
         return "SUPPRESSED"
@@ -53,7 +64,7 @@ class Column:
 @dataclass
 class Table:
     """Rows of cells under typed columns. The first column names the row (a group, a tier, a
-    week); `None` is "no value" (shown as a dash), `SUPPRESSED` is "fewer than 5"."""
+    week); `None` is "no value" (shown as a dash), `SUPPRESSED` is "withheld"."""
 
     key: str  # stable, for sheet names and anchors: "funnel", "by_department"
     title: str
@@ -61,6 +72,12 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
     summary: str = ""  # one or two sentences saying what the table shows, in words
     note: str = ""  # how the numbers are counted
+    # Per row (or empty): the filters a row's report is opened with on screen, such as
+    # {"department": "12"} for a department with teams. Not part of the numbers.
+    links: list[dict[str, str] | None] = field(default_factory=list)
+    # False: this view does not break down into these groups for its reader (no rows, and
+    # the summary says why); not the same as a table with nobody in it.
+    published: bool = True
 
     def __post_init__(self):
         for row in self.rows:
@@ -68,16 +85,18 @@ class Table:
                 raise ValueError(f"{self.key}: a row has {len(row)} cells for {len(self.columns)}")
 
 
-def share(part: int, whole: int) -> float | _Suppressed | None:
-    """`part` of `whole` as a share, withheld when `whole` is a group under `MIN_GROUP`."""
-    if whole < MIN_GROUP:
+def share(part: int, whole: int, *, hidden: bool = False) -> float | _Suppressed | None:
+    """`part` of `whole` as a share, withheld when `whole` is a group under `min_group()` or
+    the caller says it is hidden."""
+    if hidden or whole < min_group():
         return SUPPRESSED
     return part / whole
 
 
-def count(value: int, group: int) -> int | _Suppressed:
-    """A count about a group of `group` people, withheld when the group is under `MIN_GROUP`."""
-    return SUPPRESSED if group < MIN_GROUP else value
+def count(value: int, group: int, *, hidden: bool = False) -> int | _Suppressed:
+    """A count about a group of `group` people, withheld when the group is under
+    `min_group()` or the caller says it is hidden."""
+    return SUPPRESSED if hidden or group < min_group() else value
 
 
 def cell_text(value: Cell, kind: str) -> str:

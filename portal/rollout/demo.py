@@ -6,14 +6,16 @@ unique, and pulse answers are added only once.
 """
 
 import random
-from datetime import timedelta
+from contextlib import suppress
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from ..people.models import Staff
 from ..people.services import directory_revise
-from .models import Invitation, PulseAnswer, PulseAsked, Wave, WaveMember, WaveRule
-from .services import quarter_of
+from .models import Invitation, PulseAsked, Wave, WaveMember, WaveRule
+from .pulse import pulse_answer
+from .services import RolloutError
 
 SPONSOR = "Jordan Reyes"
 HELP = [
@@ -68,7 +70,12 @@ def demo_rollout_ensure(*, people: list[Staff], rng: random.Random) -> None:
     pilot_people = accounts + rng.sample(others, min(20, len(others)))
     _members(pilot, pilot_people[:5], WaveMember.Source.SUGGESTED)
     _members(pilot, pilot_people[5:], WaveMember.Source.VOLUNTEER)
-    facing = [p for p in by_name if p.department and p.department.name in CUSTOMER_FACING]
+    # One wave a person: the customer-facing wave takes those the pilot did not.
+    facing = [
+        p
+        for p in by_name
+        if p.department and p.department.name in CUSTOMER_FACING and p not in pilot_people
+    ]
     _members(second, facing, WaveMember.Source.RULE)
     rest = [p for p in by_name if p not in pilot_people and p not in facing]
     volunteers = rng.sample(rest, min(8, len(rest)))
@@ -83,7 +90,7 @@ def demo_rollout_ensure(*, people: list[Staff], rng: random.Random) -> None:
             ],
             ignore_conflicts=True,
         )
-    if not PulseAnswer.objects.exists():
+    if not PulseAsked.objects.exists():
         _pulse(pilot, second, rng, today)
     directory_revise()
 
@@ -111,22 +118,19 @@ def _members(wave, people, source, status=WaveMember.Status.MEMBER):
 
 
 def _pulse(pilot, second, rng, today):
-    """Answers from 26 invited people, stored the way the form stores them: no names."""
+    """Answers from 26 invited people, through the service, in the order of their days, so
+    they are batched as the form's would be: the groups that reached 5 answers in a quarter
+    are published, the others wait."""
+    answers = []
     for wave, count in ((pilot, 14), (second, 12)):
-        members = list(wave.members.filter(status="member").select_related("staff")[:count])
-        for member in members:
+        for member in wave.members.filter(status="member").select_related("staff")[:count]:
             day = today - timedelta(days=rng.randint(1, 60))
-            quarter = quarter_of(day)
-            _, asked = PulseAsked.objects.get_or_create(staff=member.staff, quarter=quarter)
-            if not asked:
-                continue
-            PulseAnswer.objects.create(
-                wave=wave,
-                department_id=member.staff.department_id,
-                quarter=quarter,
-                confidence=rng.choice([2, 3, 3, 4, 4, 4, 5])
-                if wave == second
-                else rng.choice([3, 4, 4, 5, 5]),
-                what_would_help=rng.choice(HELP) if rng.random() < 0.6 else "",
-                answered_on=day,
+            confidence = (
+                rng.choice([2, 3, 3, 4, 4, 4, 5]) if wave == second else rng.choice([3, 4, 4, 5, 5])
             )
+            text = rng.choice(HELP) if rng.random() < 0.6 else ""
+            answers.append((day, member.staff, confidence, text))
+    for day, staff, confidence, text in sorted(answers, key=lambda a: (a[0], a[1].pk)):
+        when = timezone.make_aware(datetime.combine(day, time(12)))
+        with suppress(RolloutError):  # someone in both waves answers once
+            pulse_answer(staff=staff, confidence=confidence, what_would_help=text, now=when)

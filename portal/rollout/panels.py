@@ -1,5 +1,7 @@
 """The rollout's two sections of *My path*: an invitation to join the pilot while a wave is
-open to volunteers, and the quarterly pulse check once a person has finished a tier's training.
+open to volunteers (not for people already where the pilot leads: see
+`selectors.pilot_outgrown`), and the quarterly pulse check once a person has finished a tier's
+training.
 
 Both read one row, fetched once per request and kept on the user object: the person, whether
 they are in any wave, have finished training or were asked this quarter, and the open wave. So
@@ -13,6 +15,7 @@ from django.utils import timezone
 from ..people.models import Staff
 from ..tiers.models import EngagementEvent
 from .models import PulseAsked, Wave, WaveMember
+from .selectors import pilot_outgrown
 from .services import quarter_of
 
 PULSE_TEMPLATE = "rollout/my_path_pulse.html"
@@ -34,23 +37,35 @@ def _state(user) -> dict | None:
                         staff=OuterRef("pk"), quarter=quarter_of(timezone.localdate())
                     )
                 ),
-                wave_name=Subquery(open_wave.values("name")[:1]),
+                outgrown=pilot_outgrown(),
+                wave_id=Subquery(open_wave.values("pk")[:1]),
                 wave_starts_on=Subquery(open_wave.values("starts_on")[:1]),
+                wave_started_at=Subquery(open_wave.values("started_at")[:1]),
             )
-            .values("in_wave", "trained", "asked", "wave_name", "wave_starts_on")
+            .values(
+                "in_wave",
+                "trained",
+                "asked",
+                "outgrown",
+                "wave_id",
+                "wave_starts_on",
+                "wave_started_at",
+            )
             .first()
         )
     return user._rollout_panels
 
 
 def my_path_pilot(user) -> dict | None:
-    """ "Be one of the first": for people in no wave while one is open to volunteers."""
+    """ "Be one of the first": for people in no wave while one is open to volunteers, unless
+    they are already where the pilot leads. It names the day, never the wave's own name (the
+    community managers' label for it)."""
     state = _state(user)
-    if state is None or state["in_wave"] or state["wave_name"] is None:
+    if state is None or state["in_wave"] or state["outgrown"] or state["wave_id"] is None:
         return None
     return {
-        "wave_name": state["wave_name"],
         "starts_on": state["wave_starts_on"],
+        "started": state["wave_started_at"] is not None,
         "url": reverse("rollout_pilot"),
     }
 
@@ -63,10 +78,13 @@ def my_path_pulse(user) -> dict | None:
     return pulse_context()
 
 
-def pulse_context(*, values: dict | None = None, error: str = "", done: str = "") -> dict:
+def pulse_context(
+    *, values: dict | None = None, error: str = "", invalid: str = "", done: str = ""
+) -> dict:
     return {
         "values": values or {"confidence": "", "what_would_help": ""},
         "error": error,
+        "invalid": invalid,  # the answer at fault, marked for assistive technology
         "done": done,
         "choices": CONFIDENCE_CHOICES,
         "url": reverse("rollout_pulse"),

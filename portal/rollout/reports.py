@@ -4,7 +4,7 @@ and the pulse checks (anonymous, so for the whole organisation only)."""
 from django.utils import timezone
 
 from ..reports.tables import COUNT, DATE, PERCENT, TEXT, Column, Table, count, share
-from .models import PulseAnswer, Wave
+from .models import PulseResult, Wave
 from .selectors import STEPS, pulse_results, wave_counts
 
 
@@ -43,7 +43,7 @@ def waves_table(*, people, since, now, whole_organisation) -> Table | None:
 def _pulse(by: str, whole_organisation: bool) -> Table | None:
     """Pulse results for the whole organisation only: answers are stored without the person,
     so they cannot be narrowed to a line or a filter."""
-    if not whole_organisation or not PulseAnswer.objects.exists():
+    if not whole_organisation or not PulseResult.objects.exists():
         return None
     return pulse_results(by=by)
 

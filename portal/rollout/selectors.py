@@ -1,13 +1,26 @@
-"""Reads for the rollout: when each person was invited, each wave's funnel, pulse results."""
+"""Reads for the rollout: when each person was invited, each wave's funnel, pulse results, and
+who the pilot is no longer for."""
 
 from datetime import date, datetime
 
-from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 
+from ..people.models import Department
 from ..reports.tables import (
     COUNT,
-    MIN_GROUP,
     PERCENT,
     SUPPRESSED,
     TEXT,
@@ -16,8 +29,9 @@ from ..reports.tables import (
     count,
     share,
 )
+from ..tiers.models import EngagementEvent, Tier
 from ..tiers.selectors import attainments_held
-from .models import Invitation, PulseAnswer, Wave, WaveMember
+from .models import Invitation, PulseAnswer, PulseResult, Wave, WaveMember
 
 M = WaveMember.Status
 
@@ -41,6 +55,45 @@ def invited_on(*, staff) -> tuple[bool, date | None]:
     return found["waves"] > 0, timezone.localdate(first) if first else None
 
 
+def pilot_outgrown() -> ExpressionWrapper:
+    """For a `Staff` queryset: whether the person is already where the pilot leads, so it would
+    make no sense to ask them to "be one of the first". The pilot is the training: its asks
+    end with the recorded training (the tier that asks for `training_completed`, Trained by
+    default), at the depth the person's role needs. So: they finished a training, or hold
+    their role's target tier or one above it, or hold the trained tier or one above it."""
+    held = attainments_held().filter(staff=OuterRef("pk"))
+    trained_order = (
+        Tier.objects.filter(requirements__event_kind="training_completed")
+        .order_by("order")
+        .values("order")[:1]
+    )
+    return ExpressionWrapper(
+        Exists(EngagementEvent.objects.filter(staff=OuterRef("pk"), kind="training_completed"))
+        | Exists(held.filter(tier__order__gte=OuterRef("role__target_tier__order")))
+        | Exists(held.filter(tier__order__gte=Subquery(trained_order))),
+        output_field=BooleanField(),
+    )
+
+
+def pilot_standing(*, staff) -> dict:
+    """Whether the pilot is still for `staff` (see `pilot_outgrown`), and the highest tier they
+    hold now (its name, or None): one query."""
+    highest = (
+        attainments_held()
+        .filter(staff=OuterRef("pk"))
+        .order_by("-tier__order")
+        .values("tier__name")[:1]
+    )
+    row = (
+        type(staff)
+        .objects.filter(pk=staff.pk)
+        .annotate(outgrown=pilot_outgrown(), tier_name=Subquery(highest))
+        .values("outgrown", "tier_name")
+        .first()
+    )
+    return row or {"outgrown": False, "tier_name": None}
+
+
 def invited_at() -> dict[int, tuple[datetime, int]]:
     """Each invited person's first started wave: when it started, and which it is (one query
     over the started memberships, earliest first)."""
@@ -53,6 +106,17 @@ def invited_at() -> dict[int, tuple[datetime, int]]:
     for staff_id, started_at, wave_id in memberships:
         first.setdefault(staff_id, (started_at, wave_id))
     return first
+
+
+def wave_invitees(*, wave: Wave):
+    """The staff ids `wave` invites: its active members, but not people already invited with
+    another wave (anyone who was in several waves before a person was in one at a time)."""
+    invited_elsewhere = Invitation.objects.exclude(wave=wave).values("staff_id")
+    return (
+        wave.members.filter(status=M.MEMBER, staff__active=True)
+        .exclude(staff_id__in=invited_elsewhere)
+        .values_list("staff_id", flat=True)
+    )
 
 
 STEPS = (
@@ -116,26 +180,33 @@ def wave_funnel(*, wave: Wave, now: datetime | None = None) -> Table:
 
 
 def pulse_results(*, by: str, since_quarter: str = "") -> Table:
-    """Average confidence and answers per wave or department, suppressed under 5 answers."""
-    column = "wave__name" if by == "wave" else "department__name"
-    answers = PulseAnswer.objects.all()
+    """Answers and average confidence per wave or department, as published (`pulse`: a
+    group's result changes only by a batch of `REPORT_MIN_GROUP` new answers or more). Two
+    queries: the results, and the groups' names."""
+    results = PulseResult.objects.filter(grouping=by)
     if since_quarter:
-        answers = answers.filter(quarter__gte=since_quarter)
+        results = results.filter(quarter__gte=since_quarter)
+    totals = {
+        row["group_id"]: row
+        for row in results.values("group_id").annotate(
+            n=Sum("answers"), r=Sum("rated"), total=Sum("confidence_sum")
+        )
+    }
+    model = Wave if by == "wave" else Department
+    names = dict(model.objects.filter(pk__in=totals).values_list("pk", "name"))
+    none = "No wave" if by == "wave" else "No department"
+    minimum = settings.REPORT_MIN_GROUP
     rows = []
-    for row in (
-        answers.values(column)
-        .annotate(answers=Count("pk"), rated=Count("confidence"), confidence=Avg("confidence"))
-        .order_by(column)
+    for group_id, row in sorted(
+        totals.items(), key=lambda item: (item[0] not in names, names.get(item[0], none))
     ):
-        n = row["answers"]
+        n, rated = row["n"], row["r"]
         rows.append(
             [
-                row[column] or ("No wave" if by == "wave" else "No department"),
+                names.get(group_id, none),  # a wave or department since removed: none
                 count(n, n),
-                count(row["rated"], n),
-                SUPPRESSED
-                if n < MIN_GROUP
-                else (f"{row['confidence']:.1f}" if row["confidence"] is not None else None),
+                count(rated, n),
+                SUPPRESSED if n < minimum else (f"{row['total'] / rated:.1f}" if rated else None),
             ]
         )
     return Table(
@@ -149,14 +220,16 @@ def pulse_results(*, by: str, since_quarter: str = "") -> Table:
         ],
         rows=rows,
         summary="How confident people feel talking about the community with customers.",
-        note="Answers are stored without the person who gave them; groups with fewer than 5 "
-        "answers are not shown.",
+        note=f"Answers are stored without the person who gave them, and a group's results "
+        f"change only once {minimum} new answers of that group have arrived, so no single "
+        f"answer can be read from a change.",
     )
 
 
 def pulse_comments(*, since_quarter: str = "") -> list[str]:
-    """What would help, in people's words, without names (for community managers)."""
+    """What would help, in people's words, without names or groups (for community managers):
+    released answers only, newest quarter first, in no order within a quarter."""
     answers = PulseAnswer.objects.exclude(what_would_help="")
     if since_quarter:
         answers = answers.filter(quarter__gte=since_quarter)
-    return list(answers.order_by("-answered_on", "-pk").values_list("what_would_help", flat=True))
+    return list(answers.order_by("-quarter", "id").values_list("what_would_help", flat=True))

@@ -30,8 +30,11 @@ def register(provider: Provider) -> None:
 
 
 def first_movers_suggested(*, wave, limit: int = 20) -> list[Suggestion]:
-    """The best candidates not yet in `wave`, from every registered provider, best first."""
-    exclude = set(wave.members.values_list("staff_id", flat=True))
+    """The best candidates in no wave yet (a person is in one wave at a time), from every
+    registered provider, best first."""
+    from .models import WaveMember
+
+    exclude = set(WaveMember.objects.values_list("staff_id", flat=True).distinct())
     found: dict[int, Suggestion] = {}
     for provider in _providers:
         for suggestion in provider(limit=limit, exclude=exclude):

@@ -15,7 +15,9 @@ from ..people.services import staff_of_request as _staff
 from ..tiers.selectors import my_path as my_path_select
 from .models import WaveMember
 from .panels import PULSE_TEMPLATE, pulse_context
-from .services import RolloutError, pulse_answer, pulse_skip, wave_open, wave_volunteer
+from .pulse import pulse_answer, pulse_skip
+from .selectors import pilot_standing
+from .services import RolloutError, already_in_a_wave, wave_open, wave_volunteer
 
 JOINED = {
     WaveMember.Status.MEMBER: "You're in: welcome to the pilot.",
@@ -26,7 +28,8 @@ JOINED = {
 
 @require_http_methods(["GET", "POST"])
 def pilot(request):
-    """The wave open to volunteers, what it asks of you, and a button to join it."""
+    """The wave open to volunteers, what it asks of you, and a button to join it ("Join the
+    waitlist" once it is full); for people already where the pilot leads, no invitation."""
     staff = _staff(request)
     error, status = "", 200
     if request.method == "POST":
@@ -44,20 +47,29 @@ def pilot(request):
                 messages.success(request, JOINED[member.status])
                 return redirect("rollout_pilot")
     wave = wave_open()
-    member = None
+    member = elsewhere = None
     places_left = None
     if wave is not None and staff is not None:
-        member = WaveMember.objects.filter(wave=wave, staff=staff).first()
+        # A person is in one wave at a time: theirs, if it is not the open one.
+        mine = WaveMember.objects.filter(staff=staff).select_related("wave").first()
+        if mine is not None and mine.wave_id == wave.pk:
+            member = mine
+        elif mine is not None:
+            elsewhere = already_in_a_wave(mine.wave)
     if wave is not None and wave.size_limit is not None:
         taken = wave.members.filter(status=WaveMember.Status.MEMBER).count()
         places_left = max(wave.size_limit - taken, 0)
+    standing = pilot_standing(staff=staff) if wave is not None and staff is not None else {}
     response = TemplateResponse(
         request,
         "rollout/pilot.html#join" if request.htmx else "rollout/pilot.html",
         {
             "wave": wave,
             "member": member,
+            "elsewhere": elsewhere,
             "places_left": places_left,
+            "outgrown": standing.get("outgrown", False),
+            "tier_name": standing.get("tier_name"),
             "staff": staff,
             "error": error,
             "not_in_directory": NOT_IN_DIRECTORY,
@@ -89,7 +101,7 @@ def pulse(request):
                 what_would_help=values["what_would_help"],
             )
     except RolloutError as refusal:
-        return _pulse_refused(request, values, str(refusal))
+        return _pulse_refused(request, values, str(refusal), refusal.field)
     if request.htmx:
         return TemplateResponse(
             request, PULSE_TEMPLATE, {"panel": pulse_context(done="skipped" if skip else "sent")}
@@ -108,14 +120,14 @@ def _confidence(text: str) -> int | None:
     if not text:
         return None
     if len(text) > 1 or not text.isdigit():
-        raise RolloutError("Choose how confident you are, from 1 to 5.")
+        raise RolloutError("Choose how confident you are, from 1 to 5.", field="confidence")
     return int(text)  # the service refuses 0 and 6 to 9
 
 
-def _pulse_refused(request, values: dict, error: str) -> TemplateResponse:
+def _pulse_refused(request, values: dict, error: str, invalid: str) -> TemplateResponse:
     """400 with the sentence and what was typed: the panel alone for htmx, otherwise My path
     with the panel first."""
-    panel = pulse_context(values=values, error=error)
+    panel = pulse_context(values=values, error=error, invalid=invalid)
     if request.htmx:
         return TemplateResponse(request, PULSE_TEMPLATE, {"panel": panel}, status=400)
     staff = _staff(request)

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
-from . import sso
+from . import browser_policy, cache, sso, storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -42,12 +43,14 @@ PORTAL_ALLOW_DEMO_DATA = False
 
 INSTALLED_APPS = [
     "portal",
+    "portal.scim",
     "training",
     "faq",
     "officehours",
     "champions",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.settings",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_htmx",
     "template_partials",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -70,16 +74,20 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # allauth's security-key pages load it
     "django.contrib.staticfiles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files carry the browser policies too.
+    "portal.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.bad_input.BadInputMiddleware",  # before anything reads the session or a field
     "allauth.account.middleware.AccountMiddleware",
     "portal.accounts.zones.ReaderTimeZoneMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -109,6 +117,14 @@ TEMPLATES = [
     },
 ]
 
+# Small groups ------------------------------------------------------------------------------------
+# No number about fewer people than this is shown in any report, and anonymous pulse results
+# change only once this many new answers have arrived (portal/rollout/pulse.py). 10 is what
+# Microsoft chose for its own reports; below 2 there is nothing left to hide behind.
+REPORT_MIN_GROUP = int(env("REPORT_MIN_GROUP", "5") or 5)
+if REPORT_MIN_GROUP < 2:
+    raise ImproperlyConfigured("REPORT_MIN_GROUP must be 2 or more (5 by default, 10 is stricter).")
+
 
 # Databases -------------------------------------------------------------------------------------
 def database_from_url(url: str) -> dict:
@@ -131,14 +147,11 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache only saves work: with Redis down, pages are slower, never errors (settings/cache.py).
 CACHE_URL = env("CACHE_URL")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+CACHES = cache.caches(CACHE_URL)
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "portal.cache"  # a line a minute while Redis is down (portal/cache.py)
 
 # Sign-in ---------------------------------------------------------------------------------------
 # django-allauth does all of it: passwords (throttled), single sign-on (OpenID Connect, SAML),
@@ -163,6 +176,8 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # Passwords are changed and reset on the throttled allauth pages only, not Wagtail's own.
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Sessions live in the database, never in the cache: a Redis outage signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.
 
@@ -179,6 +194,18 @@ SSO_GROUPS_LEADERS = env_list("SSO_GROUPS_LEADERS")
 SSO_GROUPS_CLAIMS = env_list("SSO_GROUPS_CLAIMS") or sso.GROUP_CLAIMS
 # How long a "set your password" link from an invitation or a community manager stays valid.
 SIGN_IN_LINK_MAX_AGE = int(env("SIGN_IN_LINK_DAYS") or "14") * 24 * 60 * 60
+
+# Provisioning (SCIM 2.0, portal/scim) --------------------------------------------------------
+# Which source owns the staff directory: "scim" (the identity provider; the HR import may add
+# and update people but never marks anyone as left), "csv" (the HR import; SCIM may only read)
+# or "both".
+DIRECTORY_SOURCE = env("DIRECTORY_SOURCE", "both").strip().lower()
+if DIRECTORY_SOURCE not in {"scim", "csv", "both"}:
+    raise ValueError("DIRECTORY_SOURCE must be scim, csv or both")
+# Calls one SCIM token may make a minute (0: no limit), and the largest request body accepted.
+SCIM_RATE_LIMIT_PER_MINUTE = int(env("SCIM_RATE_LIMIT_PER_MINUTE", "1200") or 0)
+SCIM_MAX_BODY_BYTES = int(env("SCIM_MAX_BODY_BYTES", str(1024 * 1024)))
+SCIM_CALLS_KEEP_DAYS = int(env("SCIM_CALLS_KEEP_DAYS", "30"))
 
 SOCIALACCOUNT_PROVIDERS = sso.providers(os.environ)
 # Not allauth's SOCIALACCOUNT_ONLY: it drops the pages second factors and break-glass need.
@@ -233,10 +260,17 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded and generated files: MEDIA_ROOT, or the private S3 bucket that
+# AWS_STORAGE_BUCKET_NAME names (settings/storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage.default_storage(os.environ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Media reach signed-in people only, and Python never streams them in production: from a bucket
+# the portal redirects to a presigned URL; from the local disk it hands the file to nginx at this
+# internal location (X-Accel-Redirect), e.g. "/protected-media/". Unset, or with DEBUG, the
+# portal sends the bytes itself, with byte ranges (portal/media_serving.py).
+MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT")
 
 # Mail ------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -248,6 +282,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Advocacy Portal <portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox (portal/outbox): a worker that dies mid-send gives its message back after this long,
+# so keep it above the longest SMTP conversation (Django's EMAIL_TIMEOUT, below).
+OUTBOX_LEASE_SECONDS = int(env("OUTBOX_LEASE_SECONDS", "300"))
+OUTBOX_KEEP_DAYS = int(env("OUTBOX_KEEP_DAYS", "30"))  # sent messages are then forgotten
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "60"))
 
 # Celery ----------------------------------------------------------------------------------------
 # With no broker the portal runs its background work inline (the embedded profile).
@@ -261,7 +300,53 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_RESULT_EXPIRES = 3600
+# No product code reads a task's return value, so none is stored (a test that waits for one
+# asks for it with ignore_result=False).
+CELERY_TASK_IGNORE_RESULT = True
+# A task that hangs (a dead SMTP server, a stuck query) must give its worker back. The longest
+# task is the nightly recompute: 10-13 s from scratch at 100,000 people and 5,000,000 events
+# (bench/README.md's data, SQLite, on a shared 2-core machine), so ten minutes is ample. The
+# soft limit raises SoftTimeLimitExceeded in the task, so its transaction rolls back; the hard
+# one kills the process a minute later if even that hangs.
+CELERY_TASK_SOFT_TIME_LIMIT = 600
+CELERY_TASK_TIME_LIMIT = 660
+# WeasyPrint (digest and report PDFs) and the recompute's frames (~460 MiB at full size) leave a
+# worker process holding memory it rarely returns; past this size (KiB, ~2.4 times a fresh
+# worker's 170 MiB) the process is replaced after its current task, never during it.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000
+# Beat may be started on every host: celery-redbeat keeps the schedule in Redis and lets only
+# the beat holding its lock send anything; the others wait for the lock, and one takes over
+# within CELERY_REDBEAT_LOCK_TIMEOUT seconds of the holder's end (at once if it stopped
+# cleanly), carrying on from the last run Redis recorded. (django-celery-beat keeps the schedule
+# in the database but does not stop two beats sending the same job.) Beat wakes at least every
+# CELERY_BEAT_MAX_LOOP_INTERVAL seconds and renews the lock each time. Without a Redis broker,
+# Celery's own scheduler: then run exactly one beat.
+CELERY_REDBEAT_REDIS_URL = env("CELERY_REDBEAT_REDIS_URL", CELERY_BROKER_URL)
+if CELERY_REDBEAT_REDIS_URL.startswith(("redis://", "rediss://")):
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
+CELERY_REDBEAT_LOCK_TIMEOUT = 150
 CELERY_BEAT_SCHEDULE = {
+    # The outbox: due messages are delivered (and retried), and jobs a change asked for while
+    # the broker was down are published. Each change also starts these at once after commit.
+    "outbox-deliver": {"task": "portal.tasks.outbox_deliver", "schedule": 60.0},
+    "outbox-relay": {"task": "portal.tasks.outbox_relay", "schedule": 60.0},
+    "outbox-prune": {"task": "portal.tasks.outbox_prune", "schedule": crontab(hour=3, minute=45)},
+    # Video uploads an editor started and never finished (or never saved) go after a day.
+    "training-video-uploads-sweep": {
+        "task": "training.tasks.video_uploads_sweep",
+        "schedule": crontab(hour=3, minute=55),
+    },
+    # Staff-import previews wait a day for their confirmation (people/importing/pending.py).
+    "people-pending-imports-sweep": {
+        "task": "portal.tasks.people_pending_imports_sweep",
+        "schedule": crontab(hour=3, minute=50),
+    },
+    # The Provisioning screen's record of SCIM calls keeps SCIM_CALLS_KEEP_DAYS.
+    "scim-calls-forget": {
+        "task": "portal.scim.tasks.scim_calls_forget",
+        "schedule": crontab(hour=4, minute=20),
+    },
     # Attainments are kept current on every event; this nightly rebuild is the safety net.
     "tiers-recompute-nightly": {
         "task": "portal.tasks.tiers_recompute",
@@ -282,18 +367,43 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.reports_digest_send",
         "schedule": crontab(day_of_week="mon", hour=6, minute=0),
     },
+    # Reminders managers asked for ("not at target yet"): swept from their outbox, each once.
+    "reports-target-reminders": {
+        "task": "portal.tasks.reports_target_reminders_send",
+        "schedule": 300.0,
+    },
     "training-assignment-reminders": {
         "task": "training.tasks.assignment_reminders_sweep",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Events older than EVENT_RETENTION_MONTHS lose their details (nothing while it is unset).
+    "privacy-events-retention": {
+        "task": "portal.tasks.privacy_events_retention",
+        "schedule": crontab(hour=4, minute=10),
+    },
 }
+
+# What browsers may do (settings/browser_policy.py says why each part is there) ---------------
+# django-csp 4's format: the site's policy, enforced on every response outside the Wagtail admin,
+# which gets its own (portal.security_headers picks one). Violations are logged by /csp-report/.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": browser_policy.SITE_DIRECTIVES}
+ADMIN_CONTENT_SECURITY_POLICY = {"DIRECTIVES": browser_policy.ADMIN_DIRECTIVES}
+PERMISSIONS_POLICY = browser_policy.permissions_policy_header(browser_policy.PERMISSIONS_POLICY)
 
 # Wagtail ---------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = PORTAL_NAME
 WAGTAILADMIN_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents go through Wagtail's serve view (sign-in, collection privacy), then the same way as
+# other media: a presigned redirect, or our sendfile backend (X-Accel-Redirect or ranges).
+WAGTAILDOCS_SERVE_METHOD = storage.documents_serve_method(STORAGES["default"])
+SENDFILE_BACKEND = "portal.media_serving"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from inside a company network
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # avatars are uploaded or the default, never fetched
+# The admin shows times in the reader's zone, chosen once on the portal (accounts.zones keeps
+# Wagtail's profile in step); Wagtail's own time-zone setting would be a second, diverging one.
+WAGTAIL_USER_TIME_ZONES = []
 
 # Community ------------------------------------------------------------------------------------
 # Secrets the Discourse webhook is signed with, comma-separated: two while one is rotated out.
@@ -301,6 +411,11 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from inside a company netwo
 DISCOURSE_WEBHOOK_SECRETS = [
     s.strip() for s in env("DISCOURSE_WEBHOOK_SECRETS", "").split(",") if s.strip()
 ]
+
+# Personal data -----------------------------------------------------------------------------------
+# Engagement events older than this many months keep only what the tiers are computed from
+# (portal/privacy/retention.py); 0 or unset: kept whole.
+EVENT_RETENTION_MONTHS = int(env("EVENT_RETENTION_MONTHS", "0") or 0)
 
 # Logging: one line per event, no personal data in messages. ------------------------------------
 LOGGING = {

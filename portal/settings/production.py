@@ -1,13 +1,18 @@
 """The team-server and large-org profiles: PostgreSQL, Redis, SMTP, behind HTTPS.
 
-Refuses to start without a real secret key and an explicit host list, and passes
+Refuses to start without a real secret key, an explicit host list, and (unless
+`PORTAL_SINGLE_SERVER=true`) a broker, a shared cache and a bucket; passes
 `manage.py check --deploy` with no warnings.
 """
 
+import os
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
+from . import shared_services, storage
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env, env_bool, env_list
+from .base import BASE_DIR, CACHE_URL, SECRET_KEY, env, env_bool, env_list
 
 DEBUG = False
 
@@ -21,10 +26,18 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names the portal answers to.")
 
+# Every server shares one broker, one cache and one bucket, unless PORTAL_SINGLE_SERVER=true
+# says this is a one-machine install (settings/shared_services.py says why each).
+if refusal := shared_services.refusal(os.environ):
+    raise ImproperlyConfigured(refusal)
+PORTAL_SINGLE_SERVER = shared_services.single_server(os.environ)
+if not CACHE_URL:  # one machine: its processes share a folder rather than each its own memory
+    CACHES = shared_services.single_server_caches(Path(env("CACHE_DIR") or BASE_DIR / "cache"))
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage.default_storage(os.environ),  # MEDIA_ROOT, or the bucket (storage.py)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

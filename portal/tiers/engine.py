@@ -11,6 +11,11 @@ A requirement that counts distinct subjects ("5 different FAQ entries") counts, 
 window, each subject's first event; with one, the moments when at least k subjects each have an
 event in the trailing window (each subject's [e, e + W) intervals, swept by level).
 
+A requirement ended by another kind ("joined the programme", ended by "left it") counts, at
+each moment, only the events after the person's last ending event: the events between two
+ending events are evaluated as above on their own, and their intervals are cut at the next
+ending event. An ending event at the same moment as a counted one ends it.
+
 Each requirement is one SQL query through the (kind, staff, time) index, for everyone or for
 one person; the intervals are computed from its rows with numpy. The tiers are then combined
 set-wise with pandas: requirements in an either/or group by union, everything a tier and the
@@ -43,6 +48,7 @@ class Rule:
     min_count: int
     window_days: int | None
     distinct: bool = False  # count different subjects, not events
+    ended_by: str = ""  # an event of this kind ends it; only later events count afterwards
 
 
 def to_us(moment: datetime) -> int:
@@ -89,6 +95,8 @@ def rule_intervals(rule: Rule, *, staff_id: int | None = None) -> pd.DataFrame:
         params.append(staff_id)
     condition = " AND ".join(where)
     k = int(rule.min_count)
+    if rule.ended_by:
+        return _ended_intervals(rule, condition, params, staff_id=staff_id)
     if rule.distinct:
         return _distinct_intervals(condition, params, k, rule.window_days)
     if rule.window_days is None and k == 1:
@@ -141,6 +149,66 @@ def _distinct_intervals(
     return _sweep([per_subject], k)
 
 
+def _ended_intervals(
+    rule: Rule, condition: str, params: list, *, staff_id: int | None
+) -> pd.DataFrame:
+    """Intervals of a requirement that `rule.ended_by` events end (see the module's docstring).
+
+    One query reads the counted events and the ending ones together (both through the index).
+    Each run of counted events between two ending events gets its own key, (person, run); the
+    usual arithmetic runs per key, with every interval cut at the run's ending event.
+    """
+    ending = "kind = %s" + (" AND staff_id = %s" if staff_id is not None else "")
+    ending_params = [rule.ended_by] + ([staff_id] if staff_id is not None else [])
+    t = epoch_us_sql("occurred_at")
+    sql = (
+        f"SELECT staff_id, subject, {t}, 0 FROM portal_engagementevent WHERE {condition}"  # noqa: S608
+        f" UNION ALL SELECT staff_id, '', {t}, 1 FROM portal_engagementevent WHERE {ending}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + ending_params)
+        rows = cursor.fetchall()
+    if not rows:
+        return _empty()
+    frame = pd.DataFrame(rows, columns=["staff_id", "subject", "t", "end"])
+    # At equal times a counted event sorts before the ending one, so that ending event is its
+    # run's end: the interval it would open is empty.
+    frame = frame.sort_values(["staff_id", "t", "end"], kind="stable", ignore_index=True)
+    frame["run"] = frame.groupby("staff_id")["end"].cumsum()
+    # Each row's limit: the time of the next ending event of the same person, else FOREVER.
+    staff, t, is_end = (frame[c].to_numpy(np.int64) for c in ("staff_id", "t", "end"))
+    n = len(frame)
+    next_end = np.minimum.accumulate(np.where(is_end == 1, np.arange(n), n)[::-1])[::-1]
+    found = next_end < n
+    same = np.zeros(n, dtype=bool)
+    same[found] = staff[next_end[found]] == staff[found]
+    frame["limit"] = np.where(same, t[np.minimum(next_end, n - 1)], FOREVER)
+    counted = frame[frame["end"] == 0]
+    if counted.empty:
+        return _empty()
+    window = int(rule.window_days) * DAY_US if rule.window_days is not None else None
+    k = int(rule.min_count)
+    if rule.distinct:
+        counted = counted.sort_values(["staff_id", "run", "subject", "t"], kind="stable")
+        run_key = counted.groupby(["staff_id", "run"], sort=False).ngroup().to_numpy(np.int64)
+        subject_key = (
+            counted.groupby(["staff_id", "run", "subject"], sort=False).ngroup().to_numpy(np.int64)
+        )
+        run_of_subject = pd.Series(run_key).groupby(subject_key).first().to_numpy(np.int64)
+        pairs = np.c_[subject_key, counted["t"].to_numpy(np.int64)]
+        per_subject = _windowed(pairs, 1, window, counted["limit"].to_numpy(np.int64))
+        per_subject["staff_id"] = run_of_subject[per_subject["staff_id"].to_numpy()]
+        intervals = _sweep([per_subject], k)
+    else:
+        run_key = counted.groupby(["staff_id", "run"], sort=False).ngroup().to_numpy(np.int64)
+        pairs = np.c_[run_key, counted["t"].to_numpy(np.int64)]
+        intervals = _windowed(pairs, k, window, counted["limit"].to_numpy(np.int64))
+    staff_of_run = counted.groupby(run_key)["staff_id"].first().to_numpy(np.int64)
+    intervals["staff_id"] = staff_of_run[intervals["staff_id"].to_numpy()]
+    # Runs of one person are disjoint and in time order; keep the frame sorted by person.
+    return intervals.sort_values(["staff_id", "start"], ignore_index=True)
+
+
 def _per_person(kth: str, condition: str) -> str:
     """SQL for (staff_id, the time `kth` finds for them) for everyone with a matching event.
 
@@ -169,19 +237,25 @@ def _forever(pairs: np.ndarray) -> pd.DataFrame:
     )
 
 
-def _windowed(pairs: np.ndarray, k: int, window: int) -> pd.DataFrame:
+def _windowed(
+    pairs: np.ndarray, k: int, window: int | None, limit: np.ndarray | None = None
+) -> pd.DataFrame:
     """Intervals where at least k events fall in the trailing window, from sorted events.
 
     From each event e_j with at least k-1 before it (same person), the rule holds until
-    e_(j-k+1) + window. Sorted by time, those ends never decrease, so an interval merges
-    with the previous one exactly when it starts before that one ends.
+    e_(j-k+1) + window (no window: forever), and never past `limit[j]` when given (constant
+    per person). Sorted by time, those ends never decrease, so an interval merges with the
+    previous one exactly when it starts before that one ends.
     """
     staff, t = pairs[:, 0], pairs[:, 1]
     n = len(t)
     first = np.r_[True, staff[1:] != staff[:-1]] if n else np.zeros(0, dtype=bool)
     position = np.arange(n) - np.maximum.accumulate(np.where(first, np.arange(n), 0))
     j = np.flatnonzero(position >= k - 1)
-    start, end, who = t[j], t[j - (k - 1)] + window, staff[j]
+    start, who = t[j], staff[j]
+    end = np.full(len(j), FOREVER, np.int64) if window is None else t[j - (k - 1)] + window
+    if limit is not None:
+        end = np.minimum(end, limit[j])
     keep = end > start
     start, end, who = start[keep], end[keep], who[keep]
     if not len(start):

@@ -43,7 +43,9 @@ class Requirement(models.Model):
     """One condition of a tier: at least `min_count` events of a kind, optionally recent.
 
     All requirements of a tier must hold, except that requirements sharing an "either/or" group
-    number are alternatives: one of them is enough.
+    number are alternatives: one of them is enough. An event of the `ended_by` kind ends it:
+    from then on only later events count (leaving the champion programme ends having joined
+    it; joining again holds it again).
     """
 
     tier = ParentalKey(Tier, on_delete=models.CASCADE, related_name="requirements")
@@ -71,6 +73,14 @@ class Requirement(models.Model):
         blank=True,
         help_text="Requirements of a tier with the same number here are alternatives.",
     )
+    ended_by = models.CharField(
+        "ended by",
+        max_length=64,
+        blank=True,
+        choices=events.kind_choices,
+        help_text="An event of this kind ends the requirement: afterwards only later events "
+        "count (leaving the champion programme ends having joined it). Empty: nothing ends it.",
+    )
 
     panels = [
         FieldPanel("event_kind"),
@@ -78,6 +88,7 @@ class Requirement(models.Model):
         FieldPanel("min_count"),
         FieldPanel("distinct_subjects"),
         FieldPanel("window_days"),
+        FieldPanel("ended_by"),
         FieldPanel("either_group"),
     ]
 
@@ -85,7 +96,7 @@ class Requirement(models.Model):
         ordering = ["tier__order", "either_group", "pk"]
 
     def __str__(self):
-        return self.describe()
+        return self.describe(with_subject=True)
 
     def clean(self):
         super().clean()
@@ -96,17 +107,30 @@ class Requirement(models.Model):
                     "empty: with one subject there is only one to count."
                 }
             )
+        if self.ended_by and self.ended_by == self.event_kind:
+            raise ValidationError(
+                {
+                    "ended_by": "A requirement cannot be ended by the events it counts: choose "
+                    "another kind, or leave it empty."
+                }
+            )
 
-    def describe(self) -> str:
-        """The requirement in plain words, e.g. "Read 5 FAQ entries in the last 90 days"."""
+    def describe(self, *, with_subject: bool = False) -> str:
+        """The requirement in plain words, e.g. "Read 5 FAQ entries in the last 90 days".
+
+        A subject is an internal key (a policy version, a video's id): staff read the kind's
+        words without it; the admin (`with_subject`) shows it in brackets."""
         kind = events.registry.get(self.event_kind)
         text = kind.describe(self.min_count) if kind else f"{self.event_kind} x{self.min_count}"
-        if self.subject:
+        if self.subject and with_subject:
             text += f" ({self.subject})"
         if self.distinct_subjects and self.min_count > 1:
             text += ", each a different one"
         if self.window_days:
             text += f" in the last {self.window_days} days"
+        if self.ended_by and with_subject:
+            ending = events.registry.get(self.ended_by)
+            text += f", until: {ending.label if ending else self.ended_by}"
         return text
 
 

@@ -1,9 +1,9 @@
 """Reads for tiers: a person's path. A fixed number of queries, whatever their history."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ..people.models import Staff
@@ -19,6 +19,7 @@ class RequirementProgress:
     needed: int
     url: str
     either_group: int | None  # requirements sharing a group are alternatives
+    kind: str = ""  # the event kind's code
 
 
 @dataclass
@@ -49,6 +50,11 @@ class MyPath:
     history: list[Period]
 
     @property
+    def next_step(self) -> RequirementProgress | None:
+        """The one thing to do next: the first outstanding step that has a place to do it."""
+        return next((r for r in self.next_steps if r.url), None)
+
+    @property
     def at_target(self) -> bool:
         return (
             self.target is not None
@@ -69,7 +75,8 @@ def my_path(*, staff: Staff, now: datetime | None = None) -> MyPath:
     """Where `staff` stands: tiers held, what each asks and how far along they are, what next.
 
     Four queries: tiers with their requirements (2), the person's attainment periods, and one
-    aggregate counting their events per requirement.
+    aggregate counting their events per requirement; then whatever the apps need to find the
+    exact place of each outstanding step (a few, see `EventKind.where_for`).
     """
     now = now or timezone.now()
     tiers = list(Tier.objects.prefetch_related("requirements"))
@@ -110,7 +117,7 @@ def my_path(*, staff: Staff, now: datetime | None = None) -> MyPath:
         current=held[-1].tier if held else None,
         steps=steps,
         next_tier=missing.tier if missing else None,
-        next_steps=_outstanding(missing.requirements) if missing else [],
+        next_steps=_outstanding(missing.requirements, staff) if missing else [],
         history=list(reversed(periods)),
     )
 
@@ -125,6 +132,15 @@ def _requirement_counts(staff: Staff, requirements: list[Requirement], now) -> d
             condition &= Q(subject=r.subject)
         if r.window_days:
             condition &= Q(occurred_at__gt=now - timedelta(days=r.window_days))
+        if r.ended_by:  # only events after the last ending one count (as in the engine)
+            condition &= ~Exists(
+                EngagementEvent.objects.filter(
+                    staff=staff,
+                    kind=r.ended_by,
+                    occurred_at__gte=OuterRef("occurred_at"),
+                    occurred_at__lte=now,
+                )
+            )
         aggregates[f"r{r.pk}"] = (
             Count("subject", filter=condition, distinct=True)
             if r.distinct_subjects
@@ -144,14 +160,32 @@ def _progress(requirement: Requirement, count: int) -> RequirementProgress:
         needed=requirement.min_count,
         url=kind.url if kind else "",
         either_group=requirement.either_group,
+        kind=requirement.event_kind,
     )
 
 
-def _outstanding(requirements: list[RequirementProgress]) -> list[RequirementProgress]:
-    """What is left to do: unmet requirements, leaving out alternatives already covered."""
+def _outstanding(
+    requirements: list[RequirementProgress], staff: Staff
+) -> list[RequirementProgress]:
+    """What is left to do: unmet requirements, leaving out alternatives already covered, each
+    linked to the exact place for this person where the app knows it."""
     covered = {r.either_group for r in requirements if r.done and r.either_group is not None}
     return [
-        r
+        replace(r, url=kind.url_for(staff)) if (kind := events.registry.get(r.kind)) else r
         for r in requirements
         if not r.done and (r.either_group is None or r.either_group not in covered)
     ]
+
+
+def next_step_for(user) -> tuple[MyPath | None, RequirementProgress | None]:
+    """A signed-in person's path and the one step to take next (None when they hold every tier
+    or are not in the directory)."""
+    staff = (
+        Staff.objects.select_related("role__target_tier").filter(user=user).first()
+        if user.is_authenticated
+        else None
+    )
+    if staff is None:
+        return None, None
+    path = my_path(staff=staff)
+    return path, path.next_step

@@ -12,11 +12,11 @@ from datetime import datetime
 
 import pandas as pd
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
+from ..outbox.dispatch import dispatch
 from ..people.models import Staff
-from . import engine, events
+from . import engine, events, locks
 from .models import EngagementEvent, Requirement, Tier, TierAttainment
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,10 @@ def engagement_record(
         if existing is None:
             raise
         return existing, False
-    transaction.on_commit(lambda: tier_attainments_update(staff_id=staff.pk))
+    # After the commit, in this process (a person sees their new tier on the next page). If it
+    # fails the event is still recorded, the page still answers, and the nightly recompute
+    # catches the person up: a committed write never answers 500.
+    transaction.on_commit(lambda: tier_attainments_update(staff_id=staff.pk), robust=True)
     return event, True
 
 
@@ -74,7 +77,9 @@ def tier_attainments_update(*, staff_id: int) -> SyncResult:
     """Bring one person's attainments up to date: one query per requirement, plus a few."""
     orders, rules = _rules()
     with transaction.atomic():
-        # Serialises concurrent updates for the same person (PostgreSQL; SQLite locks anyway).
+        # Never beside a recompute's write; then one update per person at a time (the row
+        # lock). In this order: see `locks`.
+        locks.attainments_lock(exclusive=False)
         list(Staff.objects.select_for_update().filter(pk=staff_id).values_list("pk"))
         computed = engine.tier_intervals(
             orders, rules, lambda rule: engine.rule_intervals(rule, staff_id=staff_id)
@@ -82,15 +87,27 @@ def tier_attainments_update(*, staff_id: int) -> SyncResult:
         return _attainments_sync(computed, orders, staff_id=staff_id)
 
 
+def tiers_changed() -> None:
+    """Tiers or what they ask for changed (in the admin, or a new policy version): everyone's
+    attainments are recomputed once the change has committed. Every way in calls this, so the
+    rule holds however the change was made."""
+    from portal.tasks import tiers_recompute  # the task module imports this one
+
+    dispatch(tiers_recompute)
+
+
 def tier_attainments_recompute() -> SyncResult:
     """Rebuild every attainment from the event log, set-wise, and write only the differences."""
-    last_seen = EngagementEvent.objects.aggregate(last=Max("pk"))["last"] or 0
+    last_seen = locks.events_settled_through()
     orders, rules = _rules()
     computed = engine.tier_intervals(orders, rules, engine.rule_intervals)
     with transaction.atomic():
+        # Alone: no other recompute and no per-person update writes meanwhile (`locks`).
+        locks.attainments_lock(exclusive=True)
         result = _attainments_sync(computed, orders, staff_id=None)
     # Events recorded while we computed may be missing from the snapshot, and our write may have
-    # overtaken their own update: catch those people up. (The nightly run mends any rare miss.)
+    # overtaken their own update: catch those people up. Every event up to `last_seen` had
+    # committed before we computed, so these are exactly the people we may have missed.
     late = (
         EngagementEvent.objects.filter(pk__gt=last_seen)
         .values_list("staff_id", flat=True)
@@ -114,6 +131,7 @@ def _rules() -> tuple[dict[int, int], list[engine.Rule]]:
             min_count=r.min_count,
             window_days=r.window_days,
             distinct=r.distinct_subjects,
+            ended_by=r.ended_by,
         )
         for r in Requirement.objects.select_related("tier")
     ]

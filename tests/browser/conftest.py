@@ -7,11 +7,19 @@ loud notice, except under CI (`CI=true`), where a missing browser fails the run.
 Every page a test loads must be checked by axe before the test ends (`PortalPage.check_a11y`,
 which `goto` calls for you); the fixture fails the test otherwise. Serious and critical
 violations fail the check.
+
+The Content-Security-Policy is enforced as in production, and every browser context a test opens
+reports what it blocked on the portal's pages (`securitypolicyviolation` events in every frame,
+and Chromium's console lines about the CSP or the Permissions-Policy): any such report fails the
+test, so every journey shows its pages work under the policies (issue 20).
 """
 
 import os
+import re
 import threading
 from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -72,6 +80,82 @@ def _serialized_db_survives_playwright(django_db_setup, django_db_blocker):
             type(connection)._test_serialized_contents = contents
 
 
+# Runs in every frame before the page's own scripts (Playwright injects it; the CSP does not
+# apply to it) and hands each violation to the binding `watched_context` exposes.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__portalPolicyViolation?.({
+    page: e.documentURI, directive: e.effectiveDirective, blocked: e.blockedURI,
+    source: e.sourceFile, line: e.lineNumber, sample: e.sample,
+  });
+}, true);
+"""
+POLICY_CONSOLE = re.compile(r"Content.Security.Policy|Permissions.Policy|Permissions policy", re.I)
+
+
+class Violation(NamedTuple):
+    page: str  # the address of the document (or frame) that reported it
+    blocked: str  # what was blocked: an address, or "inline", "eval"...; "" from the console
+    text: str
+
+
+# What the browsers of the current test reported.
+_policy_violations: list[Violation] = []
+
+
+def watched_context(context):
+    """Report what the policies block in `context`'s pages into `_policy_violations`."""
+
+    def violation(source, v):
+        blocked = v["blocked"] or "inline"
+        text = (
+            f"{v['directive']} blocked {blocked} "
+            f"(from {v['source'] or 'the page'}:{v['line']}; {v['sample'] or 'no sample'})"
+        )
+        _policy_violations.append(Violation(v["page"], blocked, text))
+
+    def console(message):
+        if message.type in {"error", "warning"} and POLICY_CONSOLE.search(message.text):
+            page = message.page.url if message.page else ""
+            _policy_violations.append(Violation(page, "", f"console: {message.text}"))
+
+    context.expose_binding("__portalPolicyViolation", violation)
+    context.add_init_script(REPORT_VIOLATIONS)
+    context.on("console", console)
+    return context
+
+
+class _WatchedBrowser:
+    """The session's Chromium, whose every new context reports policy violations."""
+
+    def __init__(self, chromium):
+        self._chromium = chromium
+
+    def new_context(self, **kwargs):
+        return watched_context(self._chromium.new_context(**kwargs))
+
+    def __getattr__(self, name):
+        return getattr(self._chromium, name)
+
+
+@pytest.fixture(autouse=True)
+def no_policy_violations(live_server):
+    """Fails the test when a page of the portal reported a CSP or Permissions-Policy violation.
+    Set up before `portal_page`, so it checks after the test's contexts have closed (closing
+    delivers what the pages reported last)."""
+    _policy_violations.clear()
+    yield _policy_violations
+    ours = urlsplit(live_server.url).port
+    found = [
+        f"- {v.text} on {v.page or 'a page'}"
+        for v in dict.fromkeys(_policy_violations)
+        if not v.page or urlsplit(v.page).port == ours
+    ]
+    _policy_violations.clear()
+    if found:
+        pytest.fail("The browser reported policy violations:\n" + "\n".join(found), pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import Error, sync_playwright
@@ -86,7 +170,7 @@ def browser():
                 pytest.fail(reason + " (CI must run them)", pytrace=False)
             _missing_browser.append(reason)
             pytest.skip(reason)
-        yield chromium
+        yield _WatchedBrowser(chromium)
         chromium.close()
 
 
@@ -125,12 +209,32 @@ class PortalPage:
 
     def _axe_violations(self) -> list[dict]:
         """axe-core's violations on the page as it is now. The script (half a megabyte) is
-        injected once per document, not before every check: htmx swaps keep the document."""
-        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
-            self.page.evaluate(self._axe.axe_script)
-        return self.page.evaluate(
-            "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
-        )
+        injected once per document, not before every check: htmx swaps keep the document.
+        A page that navigates again as the check starts (a redirect after a save, under load,
+        even while its animations are awaited) is checked once the next document has loaded."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        for attempt in range(3):
+            try:
+                # Colours are measured as they end: a modal or swap still fading in has
+                # half-blended colours (CI saw a chooser's title "fail" contrast mid-fade).
+                # Only short animations (a fade, a slide) are waited for, not a repeating
+                # "ping" or a spinner.
+                self.page.evaluate(
+                    """() => Promise.all(document.getAnimations()
+                        .filter(a => a.effect?.getComputedTiming().activeDuration <= 1000)
+                        .map(a => a.finished.catch(() => null)))"""
+                )
+                if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
+                    self.page.evaluate(self._axe.axe_script)
+                return self.page.evaluate(
+                    "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
+                )
+            except PlaywrightError as error:
+                if "context was destroyed" not in str(error) or attempt == 2:
+                    raise
+                self.page.wait_for_load_state("load")
+        raise AssertionError("unreachable")
 
     def unchecked_pages(self) -> list[str]:
         """Our pages loaded but never checked (an identity provider's pages are not ours)."""

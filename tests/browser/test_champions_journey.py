@@ -32,6 +32,12 @@ DEPT_A = "Customer Support"
 DEPT_B = "Finance"
 REASON = "Amara answers the hardest billing threads in the community, kindly and fast."
 WELCOME = "Welcome to the champions!"
+CANDIDATE_EMAIL = "amara.okafor@example.com"
+# What the community manager writes when inviting: kept with the decision, never shown to the
+# nominator, who sees what happened in their own words instead.
+REVIEW_NOTE = "Strong on billing; check with her manager about time."
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 def _person(name, department, location, *, user=None):
@@ -55,7 +61,9 @@ def _organisation(community_manager):
     community manager in B. The review queue starts at 5 points."""
     dept_a, dept_b = DepartmentFactory(name=DEPT_A), DepartmentFactory(name=DEPT_B)
     london = LocationFactory(name="London")
-    candidate_user, candidate = _person(CANDIDATE, dept_a, london)
+    candidate_user, candidate = _person(
+        CANDIDATE, dept_a, london, user=UserFactory(email=CANDIDATE_EMAIL)
+    )
     nominator_user, nominator = _person(NOMINATOR, dept_b, london)
     _, manager = _person(MANAGER, dept_b, london, user=community_manager)
     now = timezone.now()
@@ -82,6 +90,11 @@ def _organisation(community_manager):
     }
 
 
+def _message(page):
+    """The page's message after a form (the status region that is not the swap announcer)."""
+    return page.get_by_role("status").filter(has=page.locator(".messages"))
+
+
 def _main_nav(page):
     return page.get_by_role("navigation", name="Main")
 
@@ -98,16 +111,35 @@ def _breakdown_row(card, label):
     return count, weight, points
 
 
+def _focused(page) -> dict:
+    """What has focus now: its id, role, text, and whether it is marked as where a swap lands."""
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            return {id: el.id, role: el.getAttribute('role'), text: el.textContent.trim(),
+                    swapFocus: el.hasAttribute('data-swap-focus'), tag: el.tagName};
+        }"""
+    )
+
+
+def _announced(page, text):
+    """The page's live region reads out what the swap brought."""
+    expect(page.locator("#announcer")).to_contain_text(text)
+
+
 def _nominate(portal, server_lock):
-    """The nominator: the nomination form, once refused for want of a reason, then sent."""
+    """The nominator, on a phone: the nomination form, once refused for want of a reason (the
+    text kept, focus on the field to fix), then sent; then the same person again, which records
+    nothing and says when they did."""
     page = portal.page
-    portal.goto("/")
-    _main_nav(page).get_by_role("link", name="Champions").click()
-    portal.check_a11y()
+    page.set_viewport_size(PHONE)
+    portal.goto("/champions/")
     expect(page.get_by_role("heading", name="Champions", level=1)).to_be_visible()
     page.get_by_role("link", name="Nominate a colleague").click()
     portal.check_a11y()
     expect(page.get_by_role("heading", name="Nominate a champion", level=1)).to_be_visible()
+    mine = page.locator("#my-nominations")
+    expect(mine).to_contain_text("You have not nominated anyone yet.")
 
     search = page.get_by_label("Colleague", exact=True)
     matches = page.locator("#people-matches")
@@ -129,29 +161,84 @@ def _nominate(portal, server_lock):
     assert reason.evaluate("el => el.validity.valueMissing") is True
     expect(matches.get_by_label(choice)).to_be_checked()  # still this page, not a new one
 
-    # A reason of blanks passes the browser: the server refuses it in words, keeping the text.
+    # A reason of blanks passes the browser: the server refuses it in words (htmx swaps the
+    # form in place), keeping what was typed, and focus lands on the field to fix.
     reason.fill("   ")
+    page.evaluate("window.notReloaded = true")
     page.get_by_role("button", name="Send the nomination").click()
     expect(page.get_by_role("alert")).to_have_text(
         "Say in a sentence or two why they would make a good champion."
     )
-    portal.check_a11y()  # after the new page is in: it has the same address as the last
+    expect(reason).to_be_focused()
+    assert _focused(page)["id"] == "id_reason"
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    portal.check_a11y()
+    assert page.evaluate("window.notReloaded") is True
     expect(search).to_have_value("okaf")
+    expect(matches.get_by_label(choice)).to_be_checked()  # the colleague is still picked
     with server_lock:
         assert not Nomination.objects.exists()
 
-    # The matches are not shown again after the refusal: search once more, pick, and send.
-    search.fill("")
-    with page.expect_response(lambda r: "search=Okafor" in r.url):
-        search.press_sequentially("Okafor", delay=40)
-    expect(matches.get_by_label(choice)).to_have_count(1)
-    portal.check_a11y()
-    matches.get_by_label(choice).check()
     reason.fill(REASON)
     page.get_by_role("button", name="Send the nomination").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Thank you: you nominated {CANDIDATE}.")
+    outcome = page.locator("#nominate-form")
+    thanks = outcome.get_by_role("status")
+    expect(thanks).to_contain_text(f"Thank you: you nominated {CANDIDATE}.")
+    expect(thanks).to_be_focused()
+    assert _focused(page)["swapFocus"] is True
+    _announced(page, f"Thank you: you nominated {CANDIDATE}.")
+    expect(outcome.locator(".continue")).to_be_visible()  # the one next step
+    # The list below is brought up to date in the same answer.
+    entry = mine.get_by_role("listitem").filter(has_text=CANDIDATE)
+    expect(entry).to_contain_text("Under review")
+    expect(entry).to_contain_text(f"“{REASON}”")
     portal.check_a11y()
-    expect(page.get_by_role("heading", name="Champions", level=1)).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    portal.screenshot("champions-nominated-phone")
+
+    # The same colleague again: nothing new is recorded, and the page says when and what next.
+    outcome.get_by_role("link", name="Nominate someone else").click()
+    portal.check_a11y()
+    search.fill(CANDIDATE_EMAIL)
+    reason.fill("She also runs our team's community hour.")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("button", name="Send the nomination").click()
+    already = page.locator("#nominate-notice")
+    expect(already).to_contain_text(f"You already nominated {CANDIDATE} on")
+    expect(already).to_contain_text("Where it stands: Under review.")
+    expect(already).to_be_focused()
+    _announced(page, f"You already nominated {CANDIDATE} on")
+    expect(reason).to_have_value("She also runs our team's community hour.")  # not lost
+    expect(mine.get_by_role("listitem")).to_have_count(1)
+    portal.check_a11y()
+    assert page.evaluate("window.notReloaded") is True
+    portal.screenshot("champions-nominated-again-phone")
+    with server_lock:
+        assert NominationReason.objects.count() == 1
+        assert NominationReason.objects.get().reason == REASON
+    page.set_viewport_size(DESKTOP)
+
+
+def _follow_my_nominations(portal):
+    """Once the nominee has accepted, the nominator sees it on My path and on the nominate
+    page, in their own words; never the reviewers'."""
+    page = portal.page
+    page.set_viewport_size(PHONE)
+    portal.goto("/my-path/")
+    panel = page.get_by_role("region", name="Your nominations")
+    expect(panel.get_by_role("listitem")).to_have_count(1)
+    expect(panel).to_contain_text(CANDIDATE)
+    expect(panel).to_contain_text("Now a champion")
+    panel.scroll_into_view_if_needed()
+    portal.screenshot("champions-my-path-nominations-phone")
+    panel.get_by_role("link", name=re.compile("your reasons", re.IGNORECASE)).click()
+    portal.check_a11y()
+    mine = page.locator("#my-nominations")
+    expect(mine).to_be_in_viewport()
+    expect(mine).to_contain_text("Now a champion")
+    expect(page.get_by_text(REVIEW_NOTE)).to_have_count(0)
+    portal.screenshot("champions-my-nominations-phone")
+    page.set_viewport_size(DESKTOP)
 
 
 def _review_and_invite(portal, org):
@@ -180,9 +267,10 @@ def _review_and_invite(portal, org):
     assert score == f"{total:.1f} points"
     portal.screenshot("champions-review-queue")
 
-    # Invite, with no reason (only deferring and dismissing need one).
+    # Invite, with a note for the programme (only deferring and dismissing need one).
+    card.get_by_label(re.compile("Reason")).fill(REVIEW_NOTE)
     card.get_by_role("button", name="Invite").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Saved your decision on {CANDIDATE}.")
+    expect(_message(page)).to_contain_text(f"Saved your decision on {CANDIDATE}.")
     portal.check_a11y()
     expect(page.locator(f"#candidate-{org['candidate'].pk}")).to_have_count(0)
     expect(page.get_by_text("Nobody is waiting for review.")).to_be_visible()
@@ -194,7 +282,7 @@ def _accept_and_publish(portal, org):
     invitation = page.get_by_role("region", name="You are invited to be a champion")
     expect(invitation).to_be_visible()
     invitation.get_by_role("button", name="Accept the invitation").click()
-    expect(page.get_by_role("status")).to_contain_text(WELCOME)
+    expect(_message(page)).to_contain_text(WELCOME)
     portal.check_a11y()
     profile = page.get_by_role("region", name="Your champion profile")
     expect(profile).to_contain_text("You have been a champion since")
@@ -202,7 +290,7 @@ def _accept_and_publish(portal, org):
     profile.get_by_label("Ask me about").fill("Security")
     profile.get_by_label("A few words about you").fill("Ten years on the support desk.")
     profile.get_by_role("button", name="Save my profile").click()
-    expect(page.get_by_role("status")).to_contain_text("Your profile is saved.")
+    expect(_message(page)).to_contain_text("Your profile is saved.")
     portal.check_a11y()
     expect(profile.get_by_label("Show my profile in the champions directory")).to_be_checked()
     expect(profile.get_by_label("Ask me about")).to_have_value("Security")
@@ -310,6 +398,7 @@ def test_nominate_review_invite_accept_and_find_the_champion(
         champion = Champion.objects.get(staff=candidate)
         assert champion.status == Champion.Status.INVITED
         assert champion.decided_by == community_manager
+        assert champion.reason == REVIEW_NOTE
         assert champion.invited_at is not None
         assert champion.breakdown["contributions"] == 10 * org["weights"].contributions
         assert champion.breakdown["nominations"] == org["weights"].nominations
@@ -327,9 +416,10 @@ def test_nominate_review_invite_accept_and_find_the_champion(
         joined = EngagementEvent.objects.filter(staff=candidate, kind="champion_joined")
         assert joined.count() == 1
 
-    # 4. Anyone finds them in the directory.
+    # 4. The nominator sees where their nomination stands; anyone finds them in the directory.
     portal.page.context.clear_cookies()
     sign_in_as(org["nominator_user"])
+    _follow_my_nominations(portal)
     _find_in_directory(portal, org)
 
     # 5. The community manager sees the coverage and the champion report.

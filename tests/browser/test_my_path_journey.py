@@ -1,5 +1,7 @@
 """A member of staff signs in, opens My path, and is told in plain words what to do next."""
 
+from playwright.sync_api import expect
+
 from portal.demo import DEMO_PASSWORD
 
 
@@ -33,3 +35,43 @@ def test_lapsed_tier_is_explained(sign_in_as, seeded):
     assert (
         "To reach Engaged" in portal.page.get_by_role("region", name="Your next step").inner_text()
     )
+
+
+def test_my_path_continue_leads_to_the_next_step(sign_in_as, seeded):
+    portal = sign_in_as(seeded["staff"])
+    page = portal.page
+    portal.goto("/my-path/")
+    next_step = page.get_by_role("region", name="Your next step")
+    next_step.get_by_role("link", name="Continue").click()
+    portal.check_a11y()
+    # The staff account has read the guide and acknowledged the rules: the video is next.
+    assert page.locator("video").count() >= 1 or "WIIFM" in page.content()
+
+
+def test_on_a_phone_the_menu_is_one_button_that_opens_and_closes(sign_in_as, seeded):
+    portal = sign_in_as(seeded["staff"])
+    page = portal.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    portal.goto("/")
+    menu = page.get_by_role("button", name="Menu")
+    nav = page.get_by_role("navigation", name="Main")
+    assert menu.is_visible() and not nav.is_visible()
+    portal.screenshot("home-phone")
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] < 100, header  # the first screen shows the page, not the menu
+
+    menu.focus()
+    page.keyboard.press("Enter")
+    expect(nav).to_be_visible()
+    assert menu.get_attribute("aria-expanded") == "true"
+    portal.check_a11y()
+    portal.screenshot("home-phone-menu-open")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(nav).to_be_hidden()
+    assert page.evaluate("document.activeElement.textContent").strip().endswith("Menu")
+
+    # The media query's change event arrives after the resize returns; wait for it.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(nav).to_be_visible()
+    expect(menu).to_be_hidden()

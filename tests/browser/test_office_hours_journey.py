@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from officehours import services
 from officehours.factories import OccurrenceFactory, SeriesFactory
@@ -56,10 +57,12 @@ def test_book_wait_get_promoted_and_be_marked_attended(sign_in_as, seeded):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Office hours").click()
     portal.check_a11y()
 
-    # A seat in the open session, with a topic
+    # A seat in the open session, with a topic asked in the dialog
     card = page.locator(f"#session-{open_session.pk}")
-    card.get_by_label("What do you want to discuss?").fill("Badges on my profile")
     card.get_by_role("button", name="Book a seat").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("What do you want to discuss?").fill("Badges on my profile")
+    dialog.get_by_role("button", name="Book a seat").click()
     page.locator(f"#session-{open_session.pk}").get_by_text(
         "You have a seat", exact=True
     ).wait_for()
@@ -69,6 +72,7 @@ def test_book_wait_get_promoted_and_be_marked_attended(sign_in_as, seeded):
     card = page.locator(f"#session-{full_session.pk}")
     assert "Full" in card.inner_text()
     card.get_by_role("button", name="Join the waitlist").click()
+    page.get_by_role("dialog").get_by_role("button", name="Join the waitlist").click()
     page.locator(f"#session-{full_session.pk}").get_by_text("number 1 in line").wait_for()
     portal.check_a11y()
     portal.screenshot("office-hours-sessions")
@@ -80,10 +84,11 @@ def test_book_wait_get_promoted_and_be_marked_attended(sign_in_as, seeded):
     promoted = page.locator(f"#session-{full_session.pk}")
     assert "You have a seat" in promoted.inner_text()
 
-    # The calendar file
+    # The calendar file, from "Your bookings"
+    booking = Booking.objects.get(occurrence=open_session, user=staff)
     with page.expect_download() as download:
-        page.locator(f"#session-{open_session.pk}").get_by_role(
-            "link", name=re.compile("calendar")
+        page.locator(f"#booking-{booking.pk}").get_by_role(
+            "link", name=re.compile(r"calendar \(\.ics\)")
         ).click()
     event = Calendar.from_ical(open(download.value.path(), "rb").read()).walk("VEVENT")[0]  # noqa: SIM115
     assert str(event["SUMMARY"]) == "Open office hours"
@@ -105,3 +110,37 @@ def test_book_wait_get_promoted_and_be_marked_attended(sign_in_as, seeded):
         staff=person, tier=engaged, lapsed_at__isnull=False
     ).exists()
     portal.screenshot("office-hours-host")
+
+
+def test_hosts_are_chosen_by_name_in_the_series_form(sign_in_as, community_manager, server_lock):
+    """The series form names its hosts; 'Choose hosts' opens a chooser that searches by name
+    and takes several at once; saving keeps who was chosen."""
+    series = SeriesFactory(title="Open office hours", time_zone="Europe/London")
+    first = UserFactory(username="u-1001", first_name="", last_name="")
+    StaffFactory(user=first, email=first.email, display_name="Ingrid Holm")
+    series.hosts.add(first)
+    second = UserFactory(username="u-1002", first_name="Tomasz", last_name="Wrona")
+    portal = sign_in_as(community_manager)
+    page = portal.page
+    portal.goto(f"/admin/snippets/officehours/series/edit/{series.pk}/")
+    hosts = page.locator("[data-hosts-chooser]")
+    expect(hosts).to_contain_text("Ingrid Holm")
+    page.get_by_role("button", name="Choose hosts").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("textbox", name="Search term").fill("wron")
+    expect(dialog.locator("tbody tr")).to_have_count(1)  # the search has answered
+    expect(dialog.locator("tbody")).to_contain_text("Tomasz Wrona")
+    dialog.locator("tbody").get_by_role("checkbox").check()
+    portal.check_a11y(upstream={"aria-dialog-name": "Wagtail's chooser modal (upstream)"})
+    dialog.get_by_role("button", name=re.compile("Confirm")).click()
+    expect(hosts).to_contain_text("Tomasz Wrona")
+    expect(dialog).to_have_count(0)
+    portal.screenshot("office-hours-series-hosts")
+    page.set_viewport_size({"width": 390, "height": 844})
+    portal.screenshot("office-hours-series-hosts-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Save").first.click()
+    page.wait_for_url(re.compile(r"/admin/snippets/officehours/series/$"))
+    portal.check_a11y(upstream={"color-contrast": "Wagtail's success banner (upstream)"})
+    with server_lock:
+        assert set(series.hosts.all()) == {first, second}

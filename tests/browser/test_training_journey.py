@@ -1,5 +1,7 @@
-"""Training in a browser. A new member of staff acknowledges the rules, watches the WIIFM video
-(the browser really plays it), passes the check, downloads the certificate and reaches Trained.
+"""Training in a browser. A new member of staff acknowledges the rules, finds the check shut
+until they have watched the video it tests, watches the WIIFM video (the browser really plays
+it), passes the check by keyboard alone (focus follows every swap), downloads the certificate,
+finds it again under Your certificates, and reaches Trained. Each step ends with the next one.
 Skipping to the end of a video does not count. An editor uploads videos, and the page editor
 refuses to publish a lesson whose WIIFM video is too long or has no captions. axe checks every
 page."""
@@ -48,6 +50,13 @@ METADATA = (
     "new Promise(r => v.addEventListener('loadedmetadata', r, {once: true}))"
 )
 PLAYING_MS = 45_000
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+# What has focus: its tag, classes, id and text, to assert where keyboard users are after a swap.
+FOCUSED = (
+    "() => { const e = document.activeElement; return {tag: e.tagName.toLowerCase(), "
+    "cls: e.className, id: e.id, text: e.textContent.replace(/\\s+/g, ' ').trim()}; }"
+)
 
 # Findings on Wagtail's own admin, which we do not build: its rich-text box has no accessible
 # name, and its green success banner is a shade too light.
@@ -121,6 +130,17 @@ def _check_lesson(module):
     return lesson_make(module=module, title="Check your understanding", body=[check])
 
 
+def _phone_screenshot(portal, name):
+    """The page as a phone shows it (390 x 844), then back to the desktop size."""
+    portal.page.set_viewport_size(PHONE)
+    portal.screenshot(name)
+    portal.page.set_viewport_size(DESKTOP)
+
+
+def _focused(page) -> dict:
+    return page.evaluate(FOCUSED)
+
+
 def _tiers_held(staff) -> set[str]:
     return set(
         TierAttainment.objects.filter(staff=staff, lapsed_at__isnull=True).values_list(
@@ -165,14 +185,35 @@ def test_new_staff_member_reaches_trained(sign_in_as, server_lock):
     policy_url = page.url
     page.get_by_role("button", name="I have read and will follow these rules").click()
     acknowledged = page.locator("#acknowledgement").get_by_role("status")
-    expect(acknowledged).to_contain_text("You acknowledged version 1 on")
+    expect(acknowledged).to_contain_text("You acknowledged these rules on")
     portal.check_a11y()
     assert page.url == policy_url  # swapped by htmx, not a reload
+    assert "version" not in page.locator("main").inner_text().lower()  # the admin's business
+    # The pressed button is gone: focus moves to what happened, and the next step follows.
+    expect(acknowledged).to_be_focused()
+    next_step = page.locator("#acknowledgement .continue")
+    expect(next_step).to_contain_text("Next step: Watch the WIIFM video")
+    wiifm_place = f"{first.url}#video-{first.body[1].id}"
+    assert (
+        next_step.get_by_role("link", name=re.compile("^Continue")).get_attribute("href")
+        == wiifm_place
+    )
+    _phone_screenshot(portal, "training-rules-acknowledged")
     with server_lock:
         assert EngagementEvent.objects.filter(
             staff=staff, kind="policy_acknowledged", subject=policy.acknowledgement_subject
         ).exists()
         assert _tiers_held(staff) == {"Aware"}
+
+    # Curious, they open the check first: it is shut until the video it tests is watched.
+    portal.goto(second.url)
+    locked = page.locator(".lesson-check__locked")
+    expect(locked).to_contain_text("Watch the WIIFM video first: 0 of 40 seconds watched.")
+    assert page.locator(".lesson-check form").count() == 0
+    _phone_screenshot(portal, "training-check-locked")
+    locked.get_by_role("link", name="Go to the WIIFM video").click()
+    portal.check_a11y()
+    assert page.url == portal.base_url + wiifm_place
 
     # The module, then its first lesson.
     main_menu.get_by_role("link", name="Training").click()
@@ -201,8 +242,13 @@ def test_new_staff_member_reaches_trained(sign_in_as, server_lock):
     )
     expect(completion.get_by_role("heading", name="Lesson complete")).to_be_visible()
     expect(completion).to_contain_text("You completed this lesson on")
+    # Informed is reached; Trained is next, and the module goes on at its check.
+    expect(completion.locator(".continue")).to_contain_text("Next step: Complete the training")
+    check_place = f"{second.url}#check-{second.body[0].id}"
+    continue_link = completion.locator(".continue").get_by_role("link", name=re.compile("^Cont"))
+    assert continue_link.get_attribute("href") == check_place
     portal.check_a11y()
-    portal.screenshot("training-lesson-watched")
+    _phone_screenshot(portal, "training-lesson-watched")
     with server_lock:
         progress = VideoProgress.objects.select_related("video").get(staff=staff)
         assert progress.watched_at is not None
@@ -221,6 +267,9 @@ def test_new_staff_member_reaches_trained(sign_in_as, server_lock):
     page.get_by_role("button", name="Submit answers").click()
     expect(check.get_by_role("alert")).to_have_text("Answer question 3: it has no answer yet.")
     portal.check_a11y()
+    # Focus lands on the question to answer, which names the error.
+    expect(page.get_by_label("Argue the point", exact=True)).to_be_focused()
+    assert page.get_by_label("Argue the point", exact=True).get_attribute("aria-invalid") == "true"
     for label in ("Nobody", "Billing", "Security"):
         expect(page.get_by_label(label, exact=True)).to_be_checked()
     expect(page.get_by_label("How to install", exact=True)).not_to_be_checked()
@@ -230,22 +279,51 @@ def test_new_staff_member_reaches_trained(sign_in_as, server_lock):
     _ticks(page, "Security", check=False)
     _ticks(page, "Flag it to a community manager")
     page.get_by_role("button", name="Submit answers").click()
-    expect(check.get_by_role("status")).to_contain_text("Not passed yet: attempt 1")
+    result = check.get_by_role("status")
+    expect(result).to_contain_text("Not passed yet: attempt 1")
     portal.check_a11y()
     assert "attempt 1, 67 % right (you need 100 %)" in check.inner_text()
     assert "1 of 2 attempts left" in check.inner_text()
-    portal.screenshot("training-check-not-passed")
+    expect(result).to_be_focused()  # the result, read out
+    expect(page.locator("#announcer")).to_contain_text("Not passed yet: attempt 1")
+    _phone_screenshot(portal, "training-check-not-passed")
 
-    # Right this time.
-    _ticks(page, "Nobody", "Billing", "Security", "Flag it to a community manager")
-    page.get_by_role("button", name="Try again").click()
+    # Right this time, by keyboard alone from the result: Tab into each question, arrows
+    # choose a radio button, Space ticks a box, Enter on the button sends.
+    keyboard = page.keyboard
+    keyboard.press("Tab")
+    expect(page.get_by_label("Any customer", exact=True)).to_be_focused()
+    keyboard.press("ArrowDown")
+    keyboard.press("ArrowDown")
+    expect(page.get_by_label("Nobody", exact=True)).to_be_checked()
+    keyboard.press("Tab")
+    expect(page.get_by_label("Billing", exact=True)).to_be_focused()
+    keyboard.press("Space")
+    keyboard.press("Tab")
+    keyboard.press("Tab")
+    expect(page.get_by_label("Security", exact=True)).to_be_focused()
+    keyboard.press("Space")
+    keyboard.press("Tab")
+    expect(page.get_by_label("Argue the point", exact=True)).to_be_focused()
+    keyboard.press("ArrowDown")
+    expect(page.get_by_label("Flag it to a community manager", exact=True)).to_be_checked()
+    keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Try again")).to_be_focused()
+    keyboard.press("Enter")
     expect(check.get_by_role("status")).to_contain_text("Passed: attempt 2")
     portal.check_a11y()
     assert "attempt 2, 100 % right" in check.inner_text()
-    portal.screenshot("training-check-passed")
+    # The form is gone; focus is on the result (not lost to the page), and it was said.
+    focused = _focused(page)
+    assert "lesson-check__result" in focused["cls"], focused
+    assert focused["text"].startswith("Passed: attempt 2"), focused
+    expect(page.locator("#announcer")).to_contain_text("Passed: attempt 2")
+    _phone_screenshot(portal, "training-check-passed")
 
-    # The completion section, swapped with the result, says the module is done.
+    # The completion section, swapped with the result, says the module is done, offers the
+    # certificate and the next step.
     expect(completion).to_contain_text(f"You have completed {MODULE_TITLE}.")
+    expect(completion.locator(".continue")).to_be_visible()
     with server_lock:
         certificate = Certificate.objects.get(staff=staff, module=module)
     with page.expect_download() as download:
@@ -257,6 +335,15 @@ def test_new_staff_member_reaches_trained(sign_in_as, server_lock):
     assert "Certificate of completion" in pdf
     assert "Noor Haddad" in pdf
     assert f"“{MODULE_TITLE}”" in pdf
+
+    # It is kept under Your certificates, one link away.
+    completion.get_by_role("link", name="All your certificates").click()
+    portal.check_a11y()
+    assert page.get_by_role("heading", name="Your certificates", level=1).is_visible()
+    mine = page.locator(".certificate")
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text(MODULE_TITLE)
+    _phone_screenshot(portal, "training-certificates")
 
     # Anyone can check the certificate, signed in or not: name, module, date, nothing more.
     page.context.clear_cookies()
@@ -279,6 +366,12 @@ def test_new_staff_member_reaches_trained(sign_in_as, server_lock):
     summary = page.locator(".path-summary").inner_text()
     assert "You are at tier 3: Trained." in summary
     assert "You have reached the tier your role asks for." in summary
+    training = page.get_by_role("region", name="Your training")
+    assert (
+        training.get_by_role("link", name=f"{MODULE_TITLE} (PDF)").get_attribute("href")
+        == f"/certificates/{certificate.code}.pdf"
+    )
+    assert training.get_by_role("link", name=re.compile("^Your certificates")).is_visible()
     with server_lock:
         assert _tiers_held(staff) == {"Aware", "Informed", "Trained"}
 

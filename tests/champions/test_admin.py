@@ -1,5 +1,8 @@
-"""The review list of unmatched community activity, in the Wagtail admin: for community managers."""
+"""The list of unmatched community activity in the Wagtail admin (a snippet viewset: filters,
+search, sorting, pages, export) and its resolve view: for community managers."""
 
+import csv
+import io
 from datetime import UTC, datetime
 
 import pytest
@@ -17,7 +20,7 @@ from portal.tiers.models import EngagementEvent
 
 pytestmark = pytest.mark.django_db
 
-LIST = "champions_admin_unmatched"
+LIST = "champions_unmatched:list"
 
 
 def _waiting(n=1, username="Stranger", email="", action="reply") -> UnmatchedActivity:
@@ -32,9 +35,7 @@ def _waiting(n=1, username="Stranger", email="", action="reply") -> UnmatchedAct
 
 
 def _act(client, item, *, follow=False, **data):
-    return client.post(
-        reverse("champions_admin_unmatched_item", args=[item.pk]), data, follow=follow
-    )
+    return client.post(reverse("champions_unmatched:resolve", args=[item.pk]), data, follow=follow)
 
 
 def test_community_manager_sees_the_waiting_activity_and_the_menu_item(client, community_manager):
@@ -219,3 +220,109 @@ def test_the_list_takes_the_same_queries_however_long_it_is(client, community_ma
         response = client.get(reverse(LIST))
     assert response.content.count(b'name="action" value="assign"') == 11
     assert len(many) == len(one)
+
+
+# The viewset: filters, search, sorting, pages, export
+
+
+def _listed(client, **params) -> list[str]:
+    response = client.get(reverse(LIST), params)
+    assert response.status_code == 200
+    return [item.username for item in response.context["object_list"]]
+
+
+def test_filters_search_and_sorting(client, community_manager):
+    ann = StaffFactory(email="ann@example.com")
+    _waiting(1, username="aaron", action="post")
+    _waiting(2, username="zed", action="like")
+    assigned, dismissed = _waiting(3, username="mia"), _waiting(4, username="noah")
+    services.unmatched_resolve(item=assigned, staff=ann, remember_username=False)
+    services.unmatched_dismiss(item=dismissed)
+    client.force_login(community_manager)
+
+    assert _listed(client) == ["aaron", "zed"]  # what waits, oldest first
+    assert _listed(client, state="assigned") == ["mia"]
+    assert _listed(client, state="dismissed") == ["noah"]
+    assert sorted(_listed(client, state="all")) == ["aaron", "mia", "noah", "zed"]
+    assert _listed(client, action="like") == ["zed"], "action"
+    assert _listed(client, occurred_at_from="2025-03-02", occurred_at_to="2025-03-02") == ["zed"]
+    assert _listed(client, q="aar") == ["aaron"]
+    assert _listed(client, q="forum.example.com/t/x/1/2") == ["zed"]  # the link
+    assert _listed(client, ordering="-username") == ["zed", "aaron"]
+    assert _listed(client, ordering="-occurred_at") == ["zed", "aaron"]
+    html = client.get(reverse(LIST), {"state": "assigned"}).content.decode()
+    assert "Assigned to" in html and "No unmatched activity" not in html
+    assert (
+        "No unmatched activity matches these filters."
+        in client.get(reverse(LIST), {"q": "nobody-at-all"}).content.decode()
+    )
+
+
+def test_pages_of_fifty(client, community_manager):
+    for n in range(1, 52):
+        UnmatchedActivity.objects.create(
+            source_id=f"csv:{n}",
+            action="reply",
+            occurred_at=datetime(2025, 3, 1, 12, 0, tzinfo=UTC),
+            username=f"user{n:02d}",
+        )
+    client.force_login(community_manager)
+    assert len(_listed(client)) == 50
+    assert _listed(client, p=2) == ["user51"]
+
+
+def test_the_export_quotes_text_a_spreadsheet_would_run(client, community_manager):
+    _waiting(1, username='=HYPERLINK("https://evil.example")', email="@sum@example.com")
+    _waiting(2, username="plain")
+    client.force_login(community_manager)
+
+    response = client.get(reverse(LIST), {"export": "csv"})
+
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][:3] == ["Action", "Username", "Email"]
+    assert "State" in rows[0] and "Assigned to" in rows[0]
+    assert (
+        rows[1][1] == '\'=HYPERLINK("https://evil.example")' and rows[1][2] == "'@sum@example.com"
+    )
+    assert rows[2][1] == "plain" and rows[2][rows[0].index("State")] == "Waiting"
+    xlsx = client.get(reverse(LIST), {"export": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_a_refused_assignment_shows_the_item_alone_and_keeps_the_list_to_return_to(
+    client, community_manager
+):
+    item = _waiting()
+    client.force_login(community_manager)
+    back = reverse(LIST) + "?action=reply&p=1"
+
+    response = _act(
+        client, item, **{"action": "assign", f"item-{item.pk}-person": "x", "next": back}
+    )
+    assert response.status_code == 400
+    assert f'name="next" value="{back}"'.replace("&", "&amp;") in response.content.decode()
+
+    StaffFactory(email="ann@example.com")
+    done = _act(
+        client,
+        item,
+        **{"action": "assign", f"item-{item.pk}-person": "ann@example.com", "next": back},
+    )
+    assert done.status_code == 302 and done["Location"] == back
+    away = _act(client, _waiting(2), action="dismiss", next="https://elsewhere.example/")
+    assert away["Location"] == reverse(LIST)
+    page = client.get(reverse("champions_unmatched:resolve", args=[item.pk]))
+    assert page.status_code == 200 and "Someone has dealt with this activity already." in (
+        page.content.decode()
+    )
+
+
+def test_nobody_adds_edits_or_deletes_a_row_by_hand(client, community_manager):
+    item = _waiting()
+    client.force_login(community_manager)
+    for name, args in (("add", []), ("edit", [item.pk]), ("delete", [item.pk])):
+        response = client.get(reverse(f"champions_unmatched:{name}", args=args))
+        assert response.status_code in (302, 403), name
+    assert UnmatchedActivity.objects.get(pk=item.pk).resolved_at is None

@@ -7,7 +7,11 @@ from django.utils import timezone
 
 from champions import scoring, selectors
 from champions.models import Champion, ScoreSettings
-from champions.services.nominations import NominationError, nomination_create
+from champions.services.nominations import (
+    NominationAlreadyMade,
+    NominationError,
+    nomination_create,
+)
 from champions.services.programme import champion_decide
 from portal.factories import DepartmentFactory, StaffFactory, UserFactory
 from portal.tiers.services import engagement_record
@@ -108,11 +112,12 @@ def test_decided_people_leave_the_queue_and_deferred_come_back_later(org):
     assert decided.breakdown["nominations"] == 8 and decided.score == 18
 
 
-def test_nominations_merge_and_a_second_one_replaces_your_reason(org):
-    nomination_create(nominator=org["ben"], nominee=org["ana"], reason="Answers everything!!")
+def test_nominations_merge_and_a_second_one_by_the_same_person_records_nothing(org):
+    with pytest.raises(NominationAlreadyMade, match="You already nominated Ana on"):
+        nomination_create(nominator=org["ben"], nominee=org["ana"], reason="Answers everything!!")
     nomination = org["ana"].nomination
-    assert nomination.reasons.count() == 3
-    assert nomination.reasons.get(nominator=org["ben"]).reason == "Answers everything!!"
+    assert nomination.reasons.count() == 3  # Ben, Cy and Ana herself, once each
+    assert nomination.reasons.get(nominator=org["ben"]).reason == "Answers everything."
     with pytest.raises(NominationError, match="why"):
         nomination_create(nominator=org["di"], nominee=org["cy"], reason="   ")
 

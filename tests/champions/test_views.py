@@ -29,13 +29,14 @@ def _organisation(size: int):
     settings = ScoreSettings.current()
     settings.threshold = 0.5
     settings.save()
+    return people[2]
 
 
 @pytest.mark.parametrize("size", [1, 8])
 def test_champion_pages_do_not_grow_with_the_organisation(
     client, community_manager, size, django_assert_num_queries
 ):
-    _organisation(size)
+    nominee = _organisation(size)
     client.force_login(community_manager)
     client.get(reverse("champions_directory"))  # the menu's cached lookups
     pins = {
@@ -44,9 +45,17 @@ def test_champion_pages_do_not_grow_with_the_organisation(
         # report each one scoring pass (events, tiers, hosted sessions, nominations) and one
         # query for every person they name
         reverse("champions_directory") + "?department=": 12,
-        reverse("champions_review"): 16,  # and the active champions
+        # the queue: and the nominations of the people in it with their reasons (2), and how
+        # many nominations wait (1); the active champions
+        reverse("champions_review"): 19,
+        # every nomination: counts, the page count and the page, the reasons, how many wait,
+        # the settings, the scoring pass
+        reverse("champions_review") + "?show=nominated&stage=all": 18,
         reverse("champions_coverage"): 19,
-        reverse("champions_report"): 22,
+        reverse("champions_report"): 23,  # and the Champion tier
+        # one person's record: the person, the settings, their programme row, nomination and
+        # reasons, their scoring pass, the tier they hold
+        reverse("champions_person", args=[nominee.pk]): 18,
     }
     for url, queries in pins.items():
         with django_assert_num_queries(queries):

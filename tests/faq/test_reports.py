@@ -172,7 +172,9 @@ def test_the_query_count_does_not_grow_with_votes_questions_or_gaps(
     assert _values(table)["Searches that found nothing"] == (21, None)
 
 
-def test_the_section_is_registered_and_in_the_adoption_report(guide, leader_user):
+def test_the_section_is_registered_and_in_the_adoption_report(
+    guide, leader_user, community_manager
+):
     assert sections._sections["faq"].order == 30
     team = DepartmentFactory(name="Support")
     for _ in range(5):
@@ -184,8 +186,14 @@ def test_the_section_is_registered_and_in_the_adoption_report(guide, leader_user
     assert _values(table)["Votes cast"] == (5, None)
     assert _values(table)["Searches that found nothing"] == (3, None)
 
-    # A filter narrows the view to part of the organisation: the search rows go.
-    filtered = report_scope(user=leader_user, staff=None, params=QueryDict(f"department={team.pk}"))
+    # A filter narrows the view to part of the organisation: the search rows go. A leader,
+    # who sees no names, reads votes for the whole organisation only: one department's voters
+    # could be subtracted from another view's (portal.reports.sections, SOME).
+    params = QueryDict(f"department={team.pk}")
+    filtered = report_scope(user=leader_user, staff=None, params=params)
+    (table,) = [t for t in adoption_report(scope=filtered, now=NOW).extra if t.key == "faq"]
+    assert table.rows == [] and "whole organisation only" in table.summary
+    filtered = report_scope(user=community_manager, staff=None, params=params)
     (table,) = [t for t in adoption_report(scope=filtered, now=NOW).extra if t.key == "faq"]
     assert _values(table)["Votes cast"] == (5, None)
     assert not SEARCH_ROWS & set(_values(table))

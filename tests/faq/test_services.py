@@ -4,7 +4,6 @@ loop from a question to a published answer, and the search-gap log."""
 from datetime import date, timedelta
 
 import pytest
-from django.core import mail
 
 from faq import services
 from faq.factories import FAQEntryPageFactory, QuestionFactory
@@ -12,6 +11,7 @@ from faq.models import FAQVote, Question, SearchGap
 from portal.factories import UserFactory
 from portal.models import EngagementEvent, Tier, TierAttainment
 from portal.tiers.services import engagement_record
+from tests.outbox import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -113,15 +113,15 @@ def test_publishing_the_draft_answers_the_question_and_emails_the_asker(
     question.refresh_from_db()
     assert question.status == Question.Status.ANSWERED
     assert question.notified_at is not None
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [question.asker.email]
-    assert "Can I expense a meetup?" in mail.outbox[0].body
-    assert entry.get_url() in mail.outbox[0].body
+    assert len(delivered()) == 1
+    assert delivered()[0].to == [question.asker.email]
+    assert "Can I expense a meetup?" in delivered()[0].body
+    assert entry.get_url() in delivered()[0].body
 
     # publishing again (an edit) neither re-answers nor re-sends
     with django_capture_on_commit_callbacks(execute=True):
         entry.save_revision(user=editor).publish()
-    assert len(mail.outbox) == 1
+    assert len(delivered()) == 1
 
 
 def test_answering_with_an_existing_entry_and_closing(guide, django_capture_on_commit_callbacks):
@@ -131,8 +131,8 @@ def test_answering_with_an_existing_entry_and_closing(guide, django_capture_on_c
         services.question_close(question=closed, reply="The expenses policy covers this.")
     assert answered.status == Question.Status.ANSWERED and answered.entry == guide.book
     assert closed.status == Question.Status.CLOSED
-    assert len(mail.outbox) == 2
-    assert "The expenses policy covers this." in mail.outbox[1].body
+    assert len(delivered()) == 2
+    assert "The expenses policy covers this." in delivered()[1].body
     with pytest.raises(services.FAQError, match="no longer waiting"):
         services.question_close(question=answered, reply="Again")
 

@@ -1,6 +1,7 @@
 """Reminders on a simulated clock across the 2026 and 2027 daylight-saving changes of
 Europe/Berlin and America/New_York: one of each kind per booking, at its instant (24 hours and
-1 hour before the session, in real elapsed time), none after cancelling, none twice."""
+1 hour before the session, in real elapsed time), none after cancelling, none twice. Each seat's
+confirmation goes at the first sweep after booking."""
 
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,6 +13,7 @@ from officehours import services
 from officehours.factories import SeriesFactory
 from officehours.models import Reminder
 from portal.factories import UserFactory
+from portal.outbox.services import messages_deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -60,20 +62,25 @@ def test_each_reminder_once_at_its_instant_across_clock_changes(zone):
                     Reminder.objects.filter(sent_at__isnull=False).values_list("pk", flat=True)
                 )
                 services.reminders_send(now=clock)
+                messages_deliver(now=clock)  # the outbox's worker, at the same moment
                 for reminder in Reminder.objects.filter(sent_at__isnull=False).exclude(
                     pk__in=before
                 ):
                     sent_at[reminder.pk] = clock
 
     reminders = Reminder.objects.filter(booking__user=keeper)
-    assert Counter(reminders.values_list("kind", flat=True)) == {"24h": 12, "1h": 12}
+    kinds = Counter(reminders.values_list("kind", flat=True))
+    assert kinds == {"confirmed": 12, "24h": 12, "1h": 12}
     for reminder in reminders.select_related("booking__occurrence"):
-        due = reminder.booking.occurrence.starts_at - (
-            timedelta(hours=24) if reminder.kind == "24h" else timedelta(hours=1)
-        )
+        starts = reminder.booking.occurrence.starts_at
+        if reminder.kind == "confirmed":  # due when booked; the first sweep sends it
+            assert reminder.due_at == starts - timedelta(days=3)
+            assert sent_at[reminder.pk] == starts - timedelta(hours=26)
+            continue
+        due = starts - (timedelta(hours=24) if reminder.kind == "24h" else timedelta(hours=1))
         assert reminder.due_at == due
         assert due <= sent_at[reminder.pk] < due + STEP  # the first sweep after it is due
-    assert len(mail.outbox) == 24
+    assert len(mail.outbox) == 36
     assert {m.to[0] for m in mail.outbox} == {keeper.email}
     assert not Reminder.objects.filter(booking__user=leaver, sent_at__isnull=False).exists()
 
@@ -90,7 +97,8 @@ def test_the_sweeper_in_a_real_worker_sends_each_reminder_once(celery_worker):
     booking = services.booking_create(
         occurrence=occurrence, user=UserFactory(), now=starts - timedelta(hours=2)
     )
-    assert celery_worker.run(reminders_sweep) == 1  # the 1-hour reminder is due
+    assert celery_worker.run(reminders_sweep) == 2  # the confirmation and the 1-hour reminder
     assert celery_worker.run(reminders_sweep) == 0  # and never again
-    (reminder,) = Reminder.objects.filter(booking=booking)
-    assert reminder.kind == "1h" and reminder.sent_at is not None
+    reminders = Reminder.objects.filter(booking=booking)
+    assert sorted(reminders.values_list("kind", flat=True)) == ["1h", "confirmed"]
+    assert all(r.sent_at is not None for r in reminders)

@@ -5,7 +5,6 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from officehours import services
@@ -13,6 +12,7 @@ from officehours.factories import OccurrenceFactory, SeriesFactory
 from officehours.models import Booking, Occurrence, Reminder
 from portal.factories import StaffFactory, UserFactory
 from portal.models import EngagementEvent, Tier, TierAttainment
+from tests.outbox import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +101,8 @@ def test_cancelling_a_session_tells_everyone_once(django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         assert services.occurrence_cancel(occurrence=occurrence) == 3
         assert services.occurrence_cancel(occurrence=occurrence) == 0
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
-    assert all(m.subject.startswith("Cancelled") for m in mail.outbox)
+    assert sorted(m.to[0] for m in delivered()) == sorted(u.email for u in users)
+    assert all(m.subject.startswith("Cancelled") for m in delivered())
     with pytest.raises(services.BookingError, match="cancelled"):
         services.booking_create(occurrence=occurrence, user=UserFactory())
 
@@ -151,12 +151,15 @@ def test_reminders_are_sent_once_at_their_time_and_not_after_cancelling():
     services.booking_create(occurrence=occurrence, user=keeper)
     gone = services.booking_create(occurrence=occurrence, user=leaver)
     services.booking_cancel(booking=gone)
+    assert services.reminders_send(now=starts - timedelta(hours=25)) == 1  # the confirmation
     assert services.reminders_send(now=starts - timedelta(hours=25)) == 0
     assert services.reminders_send(now=starts - timedelta(hours=24)) == 1
     assert services.reminders_send(now=starts - timedelta(hours=24)) == 0  # a second run
     assert services.reminders_send(now=starts - timedelta(minutes=59)) == 1
-    assert [m.to for m in mail.outbox] == [[keeper.email], [keeper.email]]
-    assert Reminder.objects.filter(booking=gone, skipped=True).count() == 2
+    assert [m.to for m in delivered()] == [[keeper.email]] * 3
+    # the leaver's confirmation, reminders, and the cancellation of an invitation never sent
+    skipped = Reminder.objects.filter(booking=gone, skipped=True)
+    assert sorted(skipped.values_list("kind", flat=True)) == ["1h", "24h", "confirmed", "withdrawn"]
 
 
 def test_editing_this_or_all_future_sessions_keeps_local_time_and_seats():

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from officehours import services
@@ -19,6 +18,7 @@ from officehours.factories import OccurrenceFactory, SeriesFactory
 from portal.accounts.models import Preferences
 from portal.accounts.zones import BROWSER_COOKIE, time_zone_set
 from portal.factories import UserFactory
+from tests.outbox import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +66,14 @@ def test_page_email_and_calendar_agree_in_the_readers_zone(client, sessions, rea
 
         booking = occurrence.bookings.get(user=user)
         due = occurrence.starts_at - timedelta(hours=24)
-        mail.outbox.clear()
+        delivered().clear()
         services.reminders_send(now=due)
-        assert f"{expected} ({reader_zone})" in mail.outbox[0].body
+        confirmation, reminder = delivered()  # the seat's confirmation went at the same sweep
+        assert confirmation.subject.startswith("Booked:")
+        assert f"{expected}–" in confirmation.body and f"({reader_zone})" in confirmation.body
+        assert f"{expected} ({reader_zone})" in reminder.body
+        attached = icalendar.Calendar.from_ical(confirmation.attachments[0][1])
+        assert next(iter(attached.walk("VEVENT"))).decoded("dtstart") == occurrence.starts_at
 
         ics = icalendar.Calendar.from_ical(
             client.get(reverse("officehours_ics", args=[booking.pk])).content
@@ -125,3 +130,16 @@ def test_the_browsers_zone_arriving_after_the_first_page_is_taken(client, soon):
     client.cookies[BROWSER_COOKIE] = "Asia%2FTokyo"  # as the script writes it
     assert "(Asia/Tokyo;" in client.get(reverse("officehours_sessions")).content.decode()
     assert Preferences.objects.get(user=user).time_zone == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/Los_Angeles"])
+def test_the_admin_shows_times_in_the_zone_chosen_on_the_portal(client, community_manager, zone):
+    """Wagtail's admin renders under the zone of the person's Wagtail profile; choosing a zone
+    on the portal keeps it there, so the admin's times are the reader's too."""
+    time_zone_set(user=community_manager, name=zone)
+    client.force_login(community_manager)
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 200
+    assert community_manager.wagtail_userprofile.get_current_time_zone() == zone
+    account = client.get(reverse("wagtailadmin_account")).content.decode()
+    assert 'name="locale-current_time_zone"' not in account  # one place to choose it

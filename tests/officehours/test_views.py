@@ -38,9 +38,9 @@ def test_sessions_page_queries_do_not_grow(client, me, sessions, django_assert_n
         if i % 2:
             services.booking_create(occurrence=occurrence, user=me)
     client.get(reverse("officehours_sessions"))  # the menu's cached lookups
-    # session, user, feed, series zones, occurrences, my bookings, sessions I host, and the
-    # navigation's two permission lookups (a waitlist place would be one more)
-    with django_assert_num_queries(9):
+    # session, user, feed, series on offer, occurrences, their hosts, my bookings, sessions I
+    # host, and the navigation's two permission lookups (a waitlist place would be one more)
+    with django_assert_num_queries(10):
         assert client.get(reverse("officehours_sessions")).status_code == 200
 
 
@@ -202,3 +202,49 @@ def test_editing_the_series_in_the_admin_moves_its_future_sessions(client, commu
     assert upcoming.starts_at.astimezone(ZoneInfo("Europe/London")).time() == time(16, 0)
     assert (upcoming.capacity, upcoming.location) == (7, "Room 9")
     assert series.occurrences.count() >= 2  # and the weeks ahead are scheduled
+
+
+def test_the_series_time_zone_is_chosen_from_a_list_and_a_made_up_one_is_refused(
+    client, community_manager
+):
+    series = SeriesFactory(time_zone="Europe/London")
+    series.hosts.add(community_manager)
+    client.force_login(community_manager)
+    url = reverse("wagtailsnippets_officehours_series:edit", args=[series.pk])
+    page = client.get(url).content.decode()
+    assert '<select name="time_zone"' in page and '<option value="Asia/Tokyo">' in page
+    form = {
+        "title": series.title,
+        "hosts": [community_manager.pk],
+        "weekday": str(series.weekday),
+        "start_time": "10:00",
+        "duration_minutes": "45",
+        "time_zone": "Mars/Olympus_Mons",
+        "capacity": "5",
+        "location": "Room 1",
+        "weeks_ahead": "2",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200  # the form again, with the reason
+    assert "Mars/Olympus_Mons" in response.content.decode()
+    series.refresh_from_db()
+    assert series.time_zone == "Europe/London"
+
+
+def test_a_series_saved_outside_the_admin_still_moves_its_sessions_or_says_why_not(db):
+    series = SeriesFactory(start_time=time(10, 0), time_zone="Europe/London", capacity=5)
+    upcoming = OccurrenceFactory(series=series, capacity=5)
+    for _ in range(3):
+        services.booking_create(occurrence=upcoming, user=UserFactory())
+    series.capacity = 2  # below the three seats already taken
+    series.save()
+    warning = services.series_saved(series=series)
+    assert "The series is saved; its scheduled sessions are unchanged." in warning
+    upcoming.refresh_from_db()
+    assert upcoming.capacity == 5
+
+    series.capacity, series.location = 8, "Room 2"
+    series.save()
+    assert services.series_saved(series=series) == ""
+    upcoming.refresh_from_db()
+    assert (upcoming.capacity, upcoming.location) == (8, "Room 2")

@@ -76,6 +76,11 @@ def test_allowlist_names_only_urls_that_exist():
         "sign_in_link": {"token": "x"},
         "officehours_feed": {"token": "x"},
         "certificate_verify": {"code": "x"},
+        "scim_resource_type": {"name": "User"},
+        "scim_schema": {"urn": "x"},
+        "scim_unknown": {"rest": "x"},
+        "scim_user": {"pk": "1"},
+        "scim_group": {"pk": "1"},
     }
     for name in PUBLIC_URL_NAMES:
         reverse(name, kwargs=with_arguments.get(name))

@@ -4,13 +4,13 @@ rules of engagement and its versions, certificates and overdue reminders."""
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from portal.factories import RoleFactory, StaffFactory, UserFactory
 from portal.tiers.models import EngagementEvent, Requirement, Tier
 from portal.tiers.selectors import attainments_held
 from portal.tiers.services import engagement_record
+from tests.outbox import delivered
 from training import factories as f
 from training import selectors
 from training.models import (
@@ -403,12 +403,27 @@ def test_an_overdue_assignment_is_reminded_once_however_often_the_sweep_runs():
 
     assert assignment_reminders_send() == 1
     assert assignment_reminders_send() == 0
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(delivered()) == 1
+    message = delivered()[0]
     assert message.to == [late.email] and module.title in message.subject
     assert module.url in message.body
     reminder = AssignmentReminder.objects.get()
     assert reminder.staff == late and reminder.due_on == late.start_date + timedelta(days=30)
+
+
+def test_the_overdue_reminder_is_plain_text_with_names_as_written():
+    role = RoleFactory()
+    module = f.module_make(title="Customers' questions & <answers>", assignments=[(role, 30)])
+    f.lesson_make(module=module, body=[("text", "<p>1</p>")])
+    StaffFactory(
+        role=role,
+        display_name="Siobhán O'Brien",
+        start_date=timezone.localdate() - timedelta(days=45),
+    )
+    assert assignment_reminders_send() == 1
+    body = delivered()[0].body
+    assert "Hello Siobhán O'Brien," in body
+    assert '"Customers\' questions & <answers>" is required' in body
 
 
 def test_my_path_shows_what_is_due_and_overdue():

@@ -1,4 +1,5 @@
-"""Training's pages (content), its videos (files with captions), and people's progress (state)."""
+"""Training's pages (content), its videos (files with captions) and their uploads on the way to
+storage, and people's progress (state)."""
 
 from .pages import (
     LessonPage,
@@ -16,6 +17,7 @@ from .progress import (
     QuizAttempt,
     VideoProgress,
 )
+from .uploads import VideoUpload
 from .videos import Video
 
 __all__ = [
@@ -31,5 +33,6 @@ __all__ = [
     "QuizAttempt",
     "TrainingIndexPage",
     "Video",
+    "VideoUpload",
     "VideoProgress",
 ]

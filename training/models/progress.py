@@ -112,7 +112,7 @@ class Certificate(models.Model):
 
 
 class AssignmentReminder(models.Model):
-    """The outbox of overdue reminders: one row per person and module, sent once."""
+    """Overdue reminders owed: one row per person and module, queued in the outbox once."""
 
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="+")
     module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="+")

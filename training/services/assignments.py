@@ -1,18 +1,19 @@
 """Overdue reminders: one email per person and assigned module, however often the sweep runs.
 
-The sweep first writes an outbox row for every overdue assignment (a unique key makes a second
-run add nothing), then claims each unsent row with a conditional update before sending, so two
-workers sweeping at once still send one email.
+The sweep first writes a row for every overdue assignment (a unique key makes a second run add
+nothing), then claims each unsent row and queues its email in the outbox in one transaction, so
+two workers sweeping at once, or one killed half-way, still queue one email each.
 """
 
 import logging
 from datetime import datetime
 
-from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from portal.navigation import absolute_url
+from portal.outbox.services import message_queue
 
 from .. import selectors
 from ..models import AssignmentReminder
@@ -21,36 +22,39 @@ logger = logging.getLogger(__name__)
 
 
 def assignment_reminders_send(*, now: datetime | None = None) -> int:
-    """Queue and send the reminders due now. Returns how many emails went out."""
+    """Queue the reminders due now. Returns how many emails were queued."""
     now = now or timezone.now()
     overdue = selectors.assignments_overdue(today=timezone.localdate(now))
     AssignmentReminder.objects.bulk_create(
         [AssignmentReminder(staff=a.staff, module=a.module, due_on=a.due_on) for a in overdue],
         ignore_conflicts=True,
     )
-    sent = 0
+    queued = 0
     pending = AssignmentReminder.objects.filter(sent_at__isnull=True).select_related(
-        "staff", "module"
+        "staff__user", "module"
     )
     for reminder in pending:
-        claimed = AssignmentReminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(
-            sent_at=now
-        )
-        if not claimed or not reminder.staff.email:
-            continue
-        module = reminder.module
-        context = {
-            "staff": reminder.staff,
-            "module": module,
-            "due_on": reminder.due_on,
-            "url": absolute_url(module.get_url() or "/"),
-        }
-        send_mail(
-            subject=f"Overdue: {module.title}",
-            message=render_to_string("training/email/assignment_overdue.txt", context),
-            from_email=None,
-            recipient_list=[reminder.staff.email],
-        )
-        sent += 1
-    logger.info("Assignment reminders: %s sent", sent)
-    return sent
+        with transaction.atomic():  # claimed and handed to the outbox together
+            claimed = AssignmentReminder.objects.filter(
+                pk=reminder.pk, sent_at__isnull=True
+            ).update(sent_at=now)
+            if not claimed or not reminder.staff.email:
+                continue
+            module = reminder.module
+            context = {
+                "staff": reminder.staff,
+                "module": module,
+                "due_on": reminder.due_on,
+                "url": absolute_url(module.get_url() or "/"),
+            }
+            message_queue(
+                key=f"training.assignment_overdue:{reminder.pk}",
+                kind="training.assignment_overdue",
+                to=reminder.staff.email,
+                user=reminder.staff.user,
+                subject=f"Overdue: {module.title}",
+                body=render_to_string("training/email/assignment_overdue.txt", context),
+            )
+            queued += 1
+    logger.info("Assignment reminders: %s queued", queued)
+    return queued

@@ -1,8 +1,10 @@
 """Knowledge checks: scored on the server, attempts counted, passing recorded once.
 
-The form carries the attempt number it was shown for. Two posts of the same attempt (a double
-click, two tabs) make one row, because (person, lesson, check, number) is unique; the second is
-told it was already submitted. Numbers above the limit are refused before anything is stored.
+A check opens once the videos before it in its module are watched (`training.standing`); a
+submission before that is refused in words, with nothing stored. The form carries the attempt
+number it was shown for. Two posts of the same attempt (a double click, two tabs) make one row,
+because (person, lesson, check, number) is unique; the second is told it was already
+submitted. Numbers above the limit are refused before anything is stored.
 """
 
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from django.utils import timezone
 from portal.people.models import Staff
 from portal.tiers.services import engagement_record
 
-from .. import structure
+from .. import selectors, structure
 from ..blocks import QuestionBlock
 from ..models import LessonPage, QuizAttempt
 from . import NotInLesson, TrainingError, lessons
@@ -29,6 +31,10 @@ class CheckInvalid(TrainingError):
 
     def __str__(self):
         return self.message
+
+
+class CheckLocked(TrainingError):
+    """A check taken before the videos it tests are watched: nothing is stored or counted."""
 
 
 def check_submit(
@@ -46,6 +52,9 @@ def check_submit(
     if block is None:
         raise NotInLesson("This check is not part of the lesson.")
     lessons.lesson_open_check(staff=staff, lesson=lesson)
+    lock = selectors.check_lock(staff=staff, lesson=lesson, block_id=block_id)
+    if lock is not None:  # a check tests the videos before it: "Watch the session first: ..."
+        raise CheckLocked(lock.sentence)
     check = block.value
     results = answers_score(check["questions"], answers)
     right = sum(1 for r in results if r["right"])

@@ -7,12 +7,9 @@ so people who acknowledged only an older version are asked again, and lose the t
 
 from datetime import datetime
 
-from django.db import transaction
-
 from portal.people.models import Staff
-from portal.tasks import tiers_recompute
 from portal.tiers.models import EngagementEvent, Requirement
-from portal.tiers.services import engagement_record
+from portal.tiers.services import engagement_record, tiers_changed
 
 from ..models import PolicyPage
 
@@ -41,5 +38,5 @@ def policy_version_follow(*, policy: PolicyPage) -> int:
         .update(subject=policy.acknowledgement_subject)
     )
     if moved:
-        transaction.on_commit(tiers_recompute.delay)
+        tiers_changed()
     return moved

@@ -59,6 +59,10 @@ _CP1252 = {
     for byte in range(0x80, 0xA0)
     if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 }
+_WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # zip; old .xls
+_CONTROLS = frozenset(
+    chr(code) for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if chr(code) not in "\t\n\r"
+)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 SHOW_AT_MOST = 5  # lines named in one message ("also on lines 3, 9, 12 and 40 more")
@@ -120,7 +124,16 @@ def parse(data: bytes) -> tuple[list[StaffRow] | None, Problems, int]:
 
 
 def decode(data: bytes) -> str:
-    """Text from bytes: byte-order marks first, then strict UTF-8, else cp1252 (spreadsheets)."""
+    """Text from bytes: byte-order marks first, then strict UTF-8, else cp1252 (spreadsheets).
+    A workbook or other binary file is refused in words: read as cp1252 it would only get "the
+    header has no column employee_id", which sends people looking for a column."""
+    _workbook_check(data)
+    text = _text_of(data)
+    _binary_check(text)
+    return text
+
+
+def _text_of(data: bytes) -> str:
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
             body = data[len(bom) :]
@@ -145,6 +158,29 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError:
         _mixed_encodings_check(data)
         return data.decode("latin-1").translate(_CP1252)
+
+
+def _workbook_check(data: bytes) -> None:
+    """An Excel or OpenDocument workbook (a zip, or an old .xls) rather than its CSV export."""
+    if data.startswith(_WORKBOOK_SIGNATURES):
+        raise Unreadable(
+            1,
+            "This is a spreadsheet workbook (such as .xlsx), not a CSV file. Save it as CSV "
+            "(in Excel: File, Save As, CSV UTF-8) and upload that file.",
+        )
+
+
+def _binary_check(text: str) -> None:
+    """Text in which control characters are common is not an export of names and addresses
+    (one stray NUL in a real export is named on its line by the row checks instead)."""
+    head = text[:65536]
+    controls = sum(1 for char in head if char in _CONTROLS)
+    if controls >= 3 and controls > len(head) // 100:
+        raise Unreadable(
+            1,
+            "This file is not text, so it cannot be a CSV export (is it a picture, a PDF or "
+            "a workbook?). Save the export as CSV and upload that file.",
+        )
 
 
 def _mixed_encodings_check(data: bytes) -> None:

@@ -12,7 +12,9 @@ import secrets
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
+from django.conf import settings
 from django.db import connection
 
 from ...accounts.services import accounts_follow_directory
@@ -27,9 +29,14 @@ from .checking import (
     taken_emails_check,
 )
 from .reading import StaffRow
-from .results import ImportResult, Problems, errors
+from .results import ImportResult, Leaver, Problems, errors
 
 BATCH_SIZE = 500
+SCIM_OWNS_LEAVERS = (
+    "This is a full directory export, but the identity provider decides who has left "
+    "(DIRECTORY_SOURCE=scim): the HR import may add and update people, never mark anyone "
+    "inactive. Import the file as add and update only"
+)
 GROUPS = {"department": Department, "role": Role, "location": Location}
 
 
@@ -50,6 +57,8 @@ def plan_changes(
     rows: list[StaffRow], problems: Problems, count: int, *, deactivate_missing: bool
 ) -> _Plan:
     """Check the rows against each other and the directory, and work out what would change."""
+    if deactivate_missing and settings.DIRECTORY_SOURCE == "scim":
+        problems[0].append(SCIM_OWNS_LEAVERS)
     existing = {
         staff.employee_id: staff
         for staff in map(Existing._make, Staff.objects.values_list(*Existing._fields))
@@ -82,12 +91,18 @@ def plan_changes(
             plan.updates.append(row)
     seen = {row.employee_id for row in rows}
     if deactivate_missing:
-        plan.deactivate = [
-            staff.pk
-            for employee_id, staff in existing.items()
-            if staff.active and employee_id not in seen
-        ]
+        leaving = sorted(
+            (
+                staff
+                for staff in existing.values()
+                if staff.active and staff.employee_id not in seen
+            ),
+            key=lambda staff: (staff.display_name.casefold(), staff.employee_id),
+        )
+        plan.deactivate = [staff.pk for staff in leaving]
+        plan.result.leavers = [Leaver(s.employee_id, s.display_name, s.email) for s in leaving]
     result = plan.result
+    result.directory_size = sum(1 for staff in existing.values() if staff.active)
     result.created, result.updated = len(plan.creates), len(plan.updates)
     result.unchanged = len(plan.rows) - result.created - result.updated
     result.deactivated = len(plan.deactivate)
@@ -119,8 +134,11 @@ def _name_key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
-def apply(plan: _Plan) -> None:
-    """Two passes: upsert every row, then point each at their manager, so order never matters."""
+def apply(plan: _Plan) -> dict:
+    """Two passes: upsert every row, then point each at their manager, so order never matters.
+
+    Returns what undo needs to put the directory back: the updated people's fields as they
+    were, who was marked inactive and who was created (see `undo`)."""
     group_ids = plan.group_ids
     for column, model in GROUPS.items():
         new = [model(name=name) for name in plan.group_new[column].values()]
@@ -172,6 +190,61 @@ def apply(plan: _Plan) -> None:
         Staff.objects.filter(pk__in=chunk).update(active=False)
     accounts_follow_directory()  # people who left lose access now; people back regain it
     directory_revise()  # the bulk writes above send no signals
+    return {
+        "updated": [
+            [before.pk, *(_json(getattr(before, name)) for name in UNDO_FIELDS)]
+            for before in (existing[row.employee_id] for row in plan.updates)
+        ],
+        "deactivated": plan.deactivate,
+        "created": [pk_of[row.employee_id] for row in plan.creates],
+    }
+
+
+# The fields an import writes, in the order `apply`'s record keeps them for undo.
+UNDO_FIELDS = [
+    "email",
+    "display_name",
+    "department_id",
+    "role_id",
+    "location_id",
+    "manager_id",
+    "start_date",
+    "active",
+]
+
+
+def undo(before: dict) -> None:
+    """Put back what `apply` recorded: fields of the people it updated, the people it marked
+    inactive made active again, the people it created marked inactive (never deleted).
+    Departments, roles and locations it created stay: they are harmless and may be used since."""
+    updated = [[pk, *map(_from_json, UNDO_FIELDS, values)] for pk, *values in before["updated"]]
+    current = dict(
+        Staff.objects.filter(pk__in=[row[0] for row in updated]).values_list("pk", "email")
+    )
+    token = secrets.token_hex(8)
+    _columns_update(  # as in `apply`: park changed addresses first, so a swap undoes cleanly
+        ["email"],
+        [
+            (row[0], f"undoing-{token}-{row[0]}")
+            for row in updated
+            if email_key(current.get(row[0], "")) != email_key(row[1])
+        ],
+    )
+    _columns_update(UNDO_FIELDS, updated)
+    for chunk in _chunks(before["deactivated"]):
+        Staff.objects.filter(pk__in=chunk).update(active=True)
+    for chunk in _chunks(before["created"]):
+        Staff.objects.filter(pk__in=chunk).update(active=False)
+    accounts_follow_directory()
+    directory_revise()
+
+
+def _json(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _from_json(name: str, value):
+    return date.fromisoformat(value) if name == "start_date" and value else value
 
 
 def _fields_of(plan: _Plan, row: StaffRow) -> dict:

@@ -31,7 +31,8 @@ def test_leaving_in_the_hr_import_ends_open_sessions_and_sign_in():
         sessions[user.pk].force_login(user)
         assert sessions[user.pk].get(reverse("my_path")).status_code == 200
 
-    assert staff_import(data=csv_bytes(STAYS)).deactivated == 1
+    full = staff_import(data=csv_bytes(STAYS), deactivate_missing=True, departures_confirmed=1)
+    assert full.deactivated == 1
 
     assert sessions[stays_user.pk].get(reverse("my_path")).status_code == 200
     ended = sessions[leaves_user.pk].get(reverse("my_path"))

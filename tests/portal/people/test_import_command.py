@@ -32,14 +32,18 @@ def test_import_reports_what_it_did(tmp_path):
         "E2,ann@example.com,Ann,Sales,Rep,Leeds,boss@example.com,",
     )
 
-    out, err = _run(path)
+    with pytest.raises(CommandError, match="would mark 1 of 1 active people inactive"):
+        _run(path, "--full")
+    assert Staff.objects.get(employee_id="OLD").active
+
+    out, err = _run(path, "--full", "--confirm-departures", "1")
 
     assert "Imported 2 rows: 2 created, 0 updated, 0 unchanged, 1 marked inactive" in out
     assert err == ""
     assert Staff.objects.get(employee_id="E2").manager.employee_id == "E1"
     assert not Staff.objects.get(employee_id="OLD").active
 
-    out, _ = _run(path)
+    out, _ = _run(path)  # add and update only, by default
     assert "0 created, 0 updated, 2 unchanged, 0 marked inactive" in out
 
 
@@ -65,7 +69,7 @@ def test_dry_run_says_what_would_change_and_writes_nothing(tmp_path):
     Staff.objects.create(employee_id="OLD", email="old@example.com", display_name="Old")
     path = _file(tmp_path, "E1,boss@example.com,Bo Boss,Sales,,,,")
 
-    out, _ = _run(path, "--dry-run")
+    out, _ = _run(path, "--dry-run", "--full")
 
     assert "Dry run of 1 rows, nothing written" in out
     assert "1 created, 0 updated, 0 unchanged, 1 marked inactive; new departments 1" in out

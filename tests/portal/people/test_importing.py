@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal.factories import UserFactory
-from portal.people.importing import staff_import
+from portal.people.importing import staff_import, staff_import_undo
 from portal.people.models import Department, Location, Role, Staff
 
 from . import HEADER, csv_bytes
@@ -81,7 +81,9 @@ def test_changes_are_updates_and_missing_staff_become_inactive_not_deleted():
         data=csv_bytes(
             "E1,boss@example.com,Bo Boss,Sales,Director,Leeds,,2019-05-01",
             "E2,Ann.New@example.com,Ann Renamed,Marketing,Account manager,Leeds,,2021-02-01",
-        )
+        ),
+        deactivate_missing=True,
+        departures_confirmed=1,  # 1 of 3 is more than 5 %
     )
 
     assert (result.created, result.updated, result.unchanged, result.deactivated) == (0, 1, 1, 1)
@@ -376,6 +378,10 @@ def test_loop_through_staff_outside_the_file_is_found():
             3,
             "mixes two encodings: UTF-8 on line 2, something else on line 3",
         ),
+        (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)), 1, "spreadsheet workbook"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200), 1, "spreadsheet workbook"),
+        (bytes((n * 131 + 7) % 256 for n in range(4000)), 1, "This file is not text"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, 1, "This file is not text"),
     ],
 )
 def test_unusable_files_say_why_and_deactivate_nobody(data, line, words):
@@ -385,6 +391,15 @@ def test_unusable_files_say_why_and_deactivate_nobody(data, line, words):
     assert result.errors[0].line == line
     assert words in result.errors[0].message
     assert Staff.objects.get().active
+
+
+def test_a_stray_control_character_is_named_on_its_line_not_called_binary():
+    result = staff_import(
+        data=csv_bytes("E1,a@example.com,Ann\x07,,,,,", "E2,b@example.com,B\x00,,,,,"),
+        dry_run=True,
+    )
+    assert [error.line for error in result.errors] == [3]
+    assert "NUL" in result.errors[0].message
 
 
 def test_queries_do_not_grow_with_rows():
@@ -404,11 +419,49 @@ def test_queries_do_not_grow_with_rows():
     assert Staff.objects.get(employee_id="b49").manager.employee_id == "b48"
 
 
+def test_an_update_only_import_keeps_everyone_missing_from_the_file():
+    staff_import(data=csv_bytes(*CLEAN))
+    result = staff_import(data=csv_bytes(CLEAN[0]))
+    assert result.deactivated == 0 and not result.leavers
+    assert Staff.objects.filter(active=True).count() == 3
+
+
+def test_a_large_departure_is_refused_unless_its_count_is_confirmed():
+    staff_import(data=csv_bytes(*CLEAN))
+    for confirmed in (None, 1, 3):
+        result = staff_import(
+            data=csv_bytes(CLEAN[0]), deactivate_missing=True, departures_confirmed=confirmed
+        )
+        assert not result.ok and not result.applied
+        assert result.refused.startswith("This import would mark 2 of 3 active people inactive")
+        assert Staff.objects.filter(active=True).count() == 3
+    result = staff_import(data=csv_bytes(CLEAN[0]), deactivate_missing=True, departures_confirmed=2)
+    assert result.applied and Staff.objects.filter(active=True).count() == 1
+
+
+def test_undo_puts_back_fields_addresses_and_who_was_active():
+    staff_import(data=csv_bytes(*CLEAN))
+    before = _snapshot()
+    swapped = [  # Ann and Cy swap addresses; Cy moves department, manager and name
+        "E2,cy@example.com,Ann Report,sales ,Account manager,Leeds,BOSS@example.com,2021-02-01",
+        CLEAN[1],
+        "E3,ann@example.com,Cy Renamed,Legal,Agent,,boss@example.com,2020-01-01",
+    ]
+    result = staff_import(data=csv_bytes(*swapped, "E9,new@example.com,New,Legal,,,,"))
+    assert result.applied and result.updated == 2
+    staff_import_undo(import_id=result.import_id)
+    after = _snapshot()
+    assert after[:3] == before
+    assert after[3][0] == "E9" and after[3][-1] is False  # created, now inactive, not deleted
+
+
 def test_dry_run_writes_nothing_but_counts():
     staff_import(data=csv_bytes(*CLEAN))
     before = _snapshot()
     result = staff_import(
-        data=csv_bytes(CLEAN[1], "E9,new@example.com,New,Legal,,,,"), dry_run=True
+        data=csv_bytes(CLEAN[1], "E9,new@example.com,New,Legal,,,,"),
+        dry_run=True,
+        deactivate_missing=True,
     )
     assert (result.created, result.unchanged, result.deactivated) == (1, 1, 2)
     assert result.departments_created == 1 and not result.applied

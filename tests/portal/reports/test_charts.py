@@ -70,7 +70,7 @@ def test_bar_chart_draws_one_bar_per_shown_value_in_proportion():
 
 def test_bar_chart_writes_suppressed_and_missing_values_out_instead_of_a_bar():
     rows = _rows(_tree(_departments()))
-    for name, text in (("Procurement", "fewer than 5"), ("Estates", "–")):
+    for name, text in (("Procurement", "withheld"), ("Estates", "–")):
         row = rows[name]
         assert row.findall(f"{SVG}rect[@class='chart__bar']") == []
         assert [e.text for e in _classed(row, "text", "chart__value")] == [text]
@@ -105,12 +105,22 @@ def test_bar_chart_threshold_lines_sit_at_their_share_of_the_scale():
     assert _texts(root, "chart__threshold-label") == [t.label for t in THRESHOLDS]
 
 
-def test_bar_chart_cuts_long_labels_but_keeps_them_whole_in_the_row_title():
+def test_bar_chart_wraps_long_labels_and_keeps_them_whole_in_the_row_title():
+    cohort = "Wave 2: customer-facing teams"
+    root = _tree(bar_chart(key="c", title="C", summary="", bars=[(cohort, 0.4), ("Pilot", 0.5)]))
+    lines = [t.text for t in _classed(_rows(root)[cohort], "text", "chart__label")]
+    assert lines == ["Wave 2: customer-facing", "teams"]  # whole, on two lines
+    pilot = _classed(_rows(root)["Pilot"], "rect", "chart__bar")[0]
+    wave = _classed(_rows(root)[cohort], "rect", "chart__bar")[0]
+    assert float(pilot.get("y")) - float(wave.get("y")) > 26  # the wrapped row is taller
+
+
+def test_bar_chart_cuts_only_what_two_lines_cannot_hold():
     row = _rows(_tree(_departments()))[LONG_NAME.strip()]
-    shown = _classed(row, "text", "chart__label")[0].text
-    assert shown.endswith("…")
-    assert len(shown) < 40
-    assert LONG_NAME.startswith(shown[:-1])
+    shown = [t.text for t in _classed(row, "text", "chart__label")]
+    assert len(shown) == 2 and shown[1].endswith("…")
+    assert all(len(line) < 30 for line in shown)
+    assert " ".join(LONG_NAME.split()).startswith(" ".join(shown)[:-1])
 
 
 def test_bar_chart_counts_scale_to_the_largest_and_grow_with_rows():
@@ -304,7 +314,7 @@ def test_charts_render_into_the_pdf_with_their_text():
     for words in (
         "Finance",
         "Procurement",
-        "fewer than 5",
+        "withheld",
         "Tipping point, 25 %",
         "50 %",
         "Whole organisation",

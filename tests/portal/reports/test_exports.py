@@ -54,7 +54,7 @@ def adoption_table(**overrides) -> Table:
             ["Finance, Tax\nand Audit", 7, None, 0.0, None, date(2026, 1, 9)],
         ],
         "summary": "Share of people in each department who completed the training.",
-        "note": "Departments under 5 people are shown as fewer than 5.",
+        "note": "Departments under 5 people are shown as withheld.",
     }
     return Table(**(fields | overrides))
 
@@ -105,7 +105,7 @@ def test_csv_writes_preamble_blank_row_header_and_every_cell():
         ],
         ["Équipe Zürich", "1234", "42.5", "3.5", "12", "2026-11-02"],
         ["Support", "40", "50.0", "-3.5", "3.5", ""],
-        ["Legal", *["fewer than 5"] * 5],
+        ["Legal", *["withheld"] * 5],
         ["Finance, Tax\nand Audit", "7", "", "0.0", "", "2026-01-09"],
     ]
 
@@ -280,7 +280,7 @@ def test_xlsx_shows_suppressed_cells_as_text():
     sheet = load(report_xlsx(title="A", tables=[adoption_table()])).worksheets[1]
     cells = sheet[8][1:]
 
-    assert [c.value for c in cells] == ["fewer than 5"] * 5
+    assert [c.value for c in cells] == ["withheld"] * 5
     assert all(c.data_type == "s" for c in cells)
     assert all(c.font.i and c.alignment.horizontal == "right" for c in cells)
     assert not sheet["A8"].font.i

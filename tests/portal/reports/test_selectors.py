@@ -4,6 +4,7 @@ on the hand-built organisation of `handbuilt.py` (its docstring has the table of
 from datetime import date
 
 import pytest
+from django.test import override_settings
 
 from portal.factories import (
     StaffFactory,
@@ -87,42 +88,61 @@ def test_breakdown_by_department(org, leader_user):
     assert [c.label for c in table.columns] == [
         "Department",
         "People",
+        "With a target",
         "At or above target",
         "Share at target",
         *TIER_COLUMNS,
         "Most have not reached",
     ]
     assert rows(table) == [
-        ["Legal", S, S, S, S, S, S, S, S, S],  # 4 people: nothing but the name
+        ["Legal", S, S, S, S, S, S, S, S, S, S],  # 4 people: nothing but the name
         # Sales: 10 people, all with a target; at target S1 S2 S3 S4 S10 = 5 of 10.
         # Tier now 3 1 3 1 2 1 0 0 0 1: Aware 7, Informed 3 (S1 S3 S5), Trained 2, Engaged 0.
         # Most stop at Informed: 3 of 10 reached it, 7 have not.
-        ["Sales", 10, 5, 5 / 10, 7 / 10, 3 / 10, 2 / 10, 0.0, 0.0, "Informed"],
+        ["Sales", 10, 10, 5, 5 / 10, 7 / 10, 3 / 10, 2 / 10, 0.0, 0.0, "Informed"],
         # Support: 6 people, 5 with a target (not Pia Lang); at target U1 U3 = 2 of 5.
         # Tier now 1 0 1 0 2 4: Aware 4, Informed 2 (U5 U6), Trained 1, Engaged 1 (U6).
-        ["Support", 6, 2, 2 / 5, 4 / 6, 2 / 6, 1 / 6, 1 / 6, 0.0, "Informed"],
-        ["No department", S, S, S, S, S, S, S, S, S],  # Uma Reed alone
+        ["Support", 6, 5, 2, 2 / 5, 4 / 6, 2 / 6, 1 / 6, 1 / 6, 0.0, "Informed"],
+        ["No department", S, S, S, S, S, S, S, S, S, S],  # Uma Reed alone
     ]
     assert table.summary == "4 groups; 2 with fewer than 5 people are not shown."
 
 
-def test_breakdown_by_role(org, leader_user):
-    table = breakdown(report(leader_user), "by_role")
-    assert [c.label for c in table.columns][:4] == [
+def test_breakdown_by_role(org, community_manager):
+    table = breakdown(report(community_manager), "by_role")
+    assert [c.label for c in table.columns][:5] == [
         "Role",
         "People",
+        "With a target",
         "At or above target",
         "Share at target",
     ]
     assert rows(table) == [
         # Agent (asks Aware): S2 S4 S9 S10 U1 U2 U3 U4 L2 N1 = 10; at target all but S9 U2 U4 = 7.
-        ["Agent", 10, 7, 7 / 10, 7 / 10, 0.0, 0.0, 0.0, 0.0, "Informed"],
+        ["Agent", 10, 10, 7, 7 / 10, 7 / 10, 0.0, 0.0, 0.0, 0.0, "Informed"],
         # Analyst (asks Trained): S1 S3 S5 S6 S7 S8 U5 L1 L3 = 9; tier now 3 3 2 1 0 0 2 3 1.
         # At target S1 S3 L1 = 3; Aware 7, Informed 5, Trained 3: most stop at Trained (3 of 9).
-        ["Analyst", 9, 3, 3 / 9, 7 / 9, 5 / 9, 3 / 9, 0.0, 0.0, "Trained"],
-        ["Contractor", S, S, S, S, S, S, S, S, S],  # Pia Lang, Tara Wynn
+        ["Analyst", 9, 9, 3, 3 / 9, 7 / 9, 5 / 9, 3 / 9, 0.0, 0.0, "Trained"],
+        ["Contractor", S, S, S, S, S, S, S, S, S, S],  # Pia Lang, Tara Wynn
     ]
     assert table.summary == "3 groups; 1 with fewer than 5 people are not shown."
+
+
+def test_breakdown_by_role_for_a_leader(org, leader_user):
+    """A leader sees no names: 21 people minus 10 agents and 9 analysts would be the two
+    contractors, so the analysts are withheld with them; and of the 19 people with a target,
+    the analysts' 9 withheld means the agents' 10 would give them away, so the agents' numbers
+    about people with a target are withheld too (their count and tiers reached stay)."""
+    table = breakdown(report(leader_user), "by_role")
+    assert rows(table) == [
+        ["Agent", 10, S, S, S, 7 / 10, 0.0, 0.0, 0.0, 0.0, "Informed"],
+        ["Analyst", S, S, S, S, S, S, S, S, S, S],
+        ["Contractor", S, S, S, S, S, S, S, S, S, S],
+    ]
+    assert table.summary == (
+        "3 groups; 2 with fewer than 5 people, or that would give such a group away by "
+        "subtraction, are not shown."
+    )
 
 
 def test_breakdown_by_location(org, leader_user):
@@ -131,10 +151,10 @@ def test_breakdown_by_location(org, leader_user):
         # Leeds: S1 S2 S5 S6 S8 S10 U3 U4 U6 L1 L3 N1 = 12, 11 with a target (not U6);
         # at target S1 S2 S10 U3 L1 N1 = 6 of 11. Tier now 3 1 2 1 0 1 1 0 4 3 1 1:
         # Aware 10, Informed 4 (S1 S5 U6 L1), Trained 3, Engaged 1.
-        ["Leeds", 12, 6, 6 / 11, 10 / 12, 4 / 12, 3 / 12, 1 / 12, 0.0, "Informed"],
+        ["Leeds", 12, 11, 6, 6 / 11, 10 / 12, 4 / 12, 3 / 12, 1 / 12, 0.0, "Informed"],
         # Lisbon: S3 S4 S7 S9 U1 U2 U5 L2 L4 = 9, 8 with a target (not L4); at target
         # S3 S4 U1 L2 = 4 of 8. Tier now 3 1 0 0 1 0 2 1 0: Aware 5, Informed 2, Trained 1.
-        ["Lisbon", 9, 4, 4 / 8, 5 / 9, 2 / 9, 1 / 9, 0.0, 0.0, "Informed"],
+        ["Lisbon", 9, 8, 4, 4 / 8, 5 / 9, 2 / 9, 1 / 9, 0.0, 0.0, "Informed"],
     ]
     assert table.summary == "2 groups."
 
@@ -226,18 +246,19 @@ def test_threshold_dates_count_starters_by_local_day(org, leader_user, settings)
     assert curve.rows[1][4:] == [date(2026, 10, 26), date(2026, 11, 12)]
 
 
-def test_curve_stages_under_a_role_filter(org, leader_user):
+def test_curve_stages_under_a_role_filter(org, community_manager):
+    # The programme's organisers see names: a role's view is not withheld for them.
     analyst = org.roles["Analyst"].pk
     # Sales analysts: S1 S3 S5 S6 S7 S8 = 6, all started long before October. Mara Quint on
     # 14 Oct: 1 of 6 = 16.7 % >= 16 %; Cleo Park on 2 Nov: 2 of 6 = 33 % >= 25 %.
-    before = report(leader_user, f"role={analyst}", now=at(10, 13, 12)).curve
+    before = report(community_manager, f"role={analyst}", now=at(10, 13, 12)).curve
     assert before.rows[0] == ["Sales", 6, 0.0, "Not yet at 16 %", None, None]
-    early = report(leader_user, f"role={analyst}", now=at(10, 22, 12)).curve
+    early = report(community_manager, f"role={analyst}", now=at(10, 22, 12)).curve
     assert early.rows[0] == ["Sales", 6, 1 / 6, "Early adopters", date(2026, 10, 14), None]
     assert early.summary == (
         "Past the tipping point (25 %): 0 of 1 department; past the early adopters (16 %) only: 1."
     )
-    later = report(leader_user, f"role={analyst}").curve
+    later = report(community_manager, f"role={analyst}").curve
     assert later.rows == [
         ["Sales", 6, 2 / 6, "Past the tipping point", date(2026, 10, 14), date(2026, 11, 2)],
         ["Legal", S, S, S, S, S],  # Quinn Ash, Saul Beck
@@ -286,3 +307,15 @@ def test_period_lapsed_before_start_does_not_delay_passing(org, leader_user):
     assert curve.rows == [
         ["Legal", 6, 2 / 6, "Past the tipping point", date(2026, 9, 1), date(2026, 10, 1)]
     ]
+
+
+@pytest.mark.parametrize(("threshold", "legal", "support"), [(4, 4, 6), (5, S, 6), (7, S, S)])
+def test_the_threshold_is_the_setting(org, community_manager, threshold, legal, support):
+    """REPORT_MIN_GROUP decides what a group must hold to be shown (Legal has 4 people,
+    Support 6), in the tables and in their words."""
+    with override_settings(REPORT_MIN_GROUP=threshold):
+        table = breakdown(report(community_manager), "by_department")
+        people = {row[0]: row[1] for row in table.rows}
+        assert (people["Legal"], people["Support"]) == (legal, support)
+        if legal is S:
+            assert f"fewer than {threshold} people" in table.summary

@@ -1,10 +1,9 @@
-"""The rollout: filling waves, volunteering, starting a wave and inviting, pulse checks, and who
-counts in the adoption reports before and after their wave starts."""
+"""The rollout: filling waves, volunteering, starting a wave and inviting, and who counts in the
+adoption reports before and after their wave starts (pulse checks: `test_pulse.py`)."""
 
 from datetime import date, timedelta
 
 import pytest
-from django.core import mail
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -12,20 +11,22 @@ from portal.factories import DepartmentFactory, RoleFactory, StaffFactory, UserF
 from portal.reports.scope import report_scope
 from portal.reports.selectors import adoption_numbers
 from portal.reports.tables import SUPPRESSED
-from portal.rollout.models import Invitation, PulseAnswer, PulseAsked, Wave, WaveMember, WaveRule
-from portal.rollout.selectors import pulse_comments, pulse_results, wave_funnel
+from portal.rollout.models import Invitation, Wave, WaveMember, WaveRule
+from portal.rollout.pulse import pulse_answer
+from portal.rollout.selectors import wave_funnel
 from portal.rollout.services import (
     RolloutError,
     invitations_send,
-    pulse_answer,
-    pulse_skip,
     wave_member_add,
+    wave_member_move,
     wave_members_add_by_rules,
     wave_members_add_from_list,
+    wave_save,
     wave_start,
     wave_volunteer,
 )
 from portal.tiers.models import Tier, TierAttainment
+from tests.outbox import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,38 @@ def _wave(name="Pilot", **kwargs):
     return Wave.objects.create(name=name, starts_on=date(2026, 11, 2), **kwargs)
 
 
+def test_saving_a_wave_replaces_its_rules_and_refuses_bad_ones_in_words(sales):
+    role = RoleFactory()
+    wave = wave_save(wave=Wave(name="Pilot", starts_on=date(2026, 11, 2)), rules=[])
+    wave_save(wave=wave, rules=[{"department": sales, "role": None}, {"role": role.pk}])
+    rules = WaveRule.objects.filter(wave=wave).order_by("pk")
+    assert [(r.department_id, r.role_id) for r in rules] == [(sales.pk, None), (None, role.pk)]
+
+    refusals = {
+        "Two rules are the same": [{"department": sales}, {"department": sales.pk}],
+        "at most 3 rules": [{"role": role}] + [{"department": DepartmentFactory()} for _ in "abc"],
+        "can only be a wave's one rule": [{"department": sales}, {}],
+    }
+    for words, rules in refusals.items():
+        with pytest.raises(RolloutError, match=words) as refusal:
+            wave_save(wave=Wave.objects.get(pk=wave.pk), rules=rules)
+        assert refusal.value.field == "rules"
+    assert WaveRule.objects.filter(wave=wave).count() == 2  # nothing half-written
+
+    everyone = wave_save(wave=wave, rules=[{}])  # alone, a rule for everyone is a plan
+    assert [str(r) for r in WaveRule.objects.filter(wave=everyone)] == ["everyone"]
+
+
+def test_saving_a_copy_loaded_before_the_wave_started_leaves_it_started():
+    wave = _wave()
+    stale = Wave.objects.get(pk=wave.pk)
+    wave_start(wave=wave)
+    stale.name = "Renamed"
+    wave_save(wave=stale, rules=[])
+    wave.refresh_from_db()
+    assert wave.name == "Renamed" and wave.started_at is not None
+
+
 def test_rules_add_everyone_active_who_matches_and_only_once(sales):
     other = DepartmentFactory(name="Finance")
     role = RoleFactory()
@@ -49,12 +82,103 @@ def test_rules_add_everyone_active_who_matches_and_only_once(sales):
     wave = _wave()
     WaveRule.objects.create(wave=wave, department=sales)
     WaveRule.objects.create(wave=wave, role=role)
-    assert wave_members_add_by_rules(wave=wave) == 4
-    assert wave_members_add_by_rules(wave=wave) == 0
+    assert wave_members_add_by_rules(wave=wave).added == 4
+    again = wave_members_add_by_rules(wave=wave)
+    assert (again.added, again.already, again.elsewhere) == (0, 4, 0)
     assert set(wave.members.values_list("staff_id", flat=True)) == {
         *(p.pk for p in in_sales),
         sales_role.pk,
     }
+
+
+def test_rules_add_only_people_in_no_wave_and_count_the_others(sales):
+    """One person got three invitations when each wave's rules took everyone again."""
+    people = StaffFactory.create_batch(52, department=sales)
+    first, second = _wave("First"), _wave("Second")
+    for person in people[:8]:
+        WaveMember.objects.create(wave=first, staff=person, source="list")
+    for person in people[8:12]:
+        WaveMember.objects.create(wave=second, staff=person, source="volunteer")
+    everyone = _wave("Everyone")
+    WaveRule.objects.create(wave=everyone, department=sales)
+
+    result = wave_members_add_by_rules(wave=everyone)
+
+    assert (result.added, result.already, result.elsewhere) == (40, 0, 12)
+    assert len(result.elsewhere_named) == 10  # up to ten named
+    assert WaveMember.objects.filter(staff__in=people[:12], wave=everyone).count() == 0
+    assert all(WaveMember.objects.filter(staff=p).count() == 1 for p in people)
+    again = wave_members_add_by_rules(wave=everyone)
+    assert (again.added, again.already, again.elsewhere) == (0, 40, 12)
+
+
+def test_a_list_and_a_suggestion_leave_people_in_their_wave_and_say_where():
+    ann = StaffFactory(display_name="Ann Lee", email="ann@example.com")
+    bo = StaffFactory(email="bo@example.com")
+    first, second = _wave("First"), _wave("Second")
+    WaveMember.objects.create(wave=first, staff=ann, source="rule")
+
+    result = wave_members_add_from_list(wave=second, data=b"ann@example.com\nbo@example.com\n")
+    assert (result.added, result.elsewhere, result.elsewhere_named) == (
+        1,
+        1,
+        [("Ann Lee", "First")],
+    )
+    suggested = wave_member_add(wave=second, staff=ann)
+    assert (suggested.added, suggested.elsewhere_named) == (0, [("Ann Lee", "First")])
+    assert list(ann.waves.values_list("wave__name", flat=True)) == ["First"]
+    assert list(bo.waves.values_list("wave__name", flat=True)) == ["Second"]
+
+
+def test_moving_someone_on_purpose_but_never_out_of_a_started_wave(
+    sales, django_capture_on_commit_callbacks
+):
+    ann = StaffFactory(display_name="Ann Lee", department=sales)
+    first, second = _wave("First"), _wave("Second")
+    WaveMember.objects.create(wave=first, staff=ann, source="rule")
+
+    wave_member_move(staff=ann, to=second)
+    assert list(ann.waves.values_list("wave__name", flat=True)) == ["Second"]
+    with pytest.raises(RolloutError, match="Ann Lee is in “Second” already."):
+        wave_member_move(staff=ann, to=second)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        wave_start(wave=second)
+    with pytest.raises(RolloutError, match="was invited with “Second”, which started on"):
+        wave_member_move(staff=ann, to=first)
+    assert list(ann.waves.values_list("wave__name", flat=True)) == ["Second"]
+    assert len(delivered()) == 1
+
+
+def test_volunteering_from_another_wave_is_refused_with_its_day_not_its_name():
+    person = StaffFactory()
+    planned = Wave.objects.create(name="Internal label", starts_on=date(2027, 3, 2))
+    WaveMember.objects.create(wave=planned, staff=person, source="rule")
+    _wave("Open", open_to_volunteers=True)
+    with pytest.raises(RolloutError) as refused:
+        wave_volunteer(staff=person)
+    assert str(refused.value) == (
+        "You're already part of the rollout, in a group that starts on 2 March 2027: there is "
+        "nothing to join."
+    )
+    assert "Internal label" not in str(refused.value)
+    assert person.waves.count() == 1
+
+
+def test_nobody_is_invited_twice_even_from_two_waves_of_before(
+    sales, django_capture_on_commit_callbacks
+):
+    """Rows from before one-wave-a-person may hold someone in two waves: one invitation."""
+    person, other = StaffFactory(department=sales), StaffFactory(department=sales)
+    first, second = _wave("First"), _wave("Second")
+    for wave in (first, second):
+        WaveMember.objects.create(wave=wave, staff=person, source="rule")
+    WaveMember.objects.create(wave=second, staff=other, source="rule")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert wave_start(wave=first) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert wave_start(wave=second) == 1  # only the other person
+    assert sorted(m.to[0] for m in delivered()) == sorted([person.email, other.email])
 
 
 def test_an_uploaded_list_is_all_or_nothing_with_line_numbers():
@@ -102,17 +226,20 @@ def test_starting_a_wave_invites_each_member_once_however_often_the_task_runs(
     WaveMember.objects.create(wave=wave, staff=waiting, source="volunteer", status="waitlisted")
     with django_capture_on_commit_callbacks(execute=True):
         assert wave_start(wave=wave) == 3  # the task runs inline (eager) on commit
-    assert len(mail.outbox) == 3
+    assert len(delivered()) == 3
     assert invitations_send(wave_id=wave.pk) == 0  # run again: nothing more
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in members)
-    assert "We start small, with you." in mail.outbox[0].body
-    assert "/accounts/welcome/" in mail.outbox[0].body  # no account yet: a sign-in link
+    assert sorted(m.to[0] for m in delivered()) == sorted(p.email for p in members)
+    assert "We start small, with you." in delivered()[0].body
+    assert "/accounts/welcome/" in delivered()[0].body  # no account yet: a sign-in link
+    # The wave's name is the community managers' label: the email is in a person's words.
+    assert delivered()[0].subject == "You're invited: our customer community"
+    assert wave.name not in delivered()[0].subject + delivered()[0].body
     with pytest.raises(RolloutError, match="already started"):
         wave_start(wave=wave)
     late = StaffFactory(department=sales)
     with django_capture_on_commit_callbacks(execute=True):
         wave_member_add(wave=wave, staff=late)  # joining a wave under way: invited too
-    assert Invitation.objects.filter(wave=wave).count() == 4 and len(mail.outbox) == 4
+    assert Invitation.objects.filter(wave=wave).count() == 4 and len(delivered()) == 4
 
 
 @pytest.mark.worker
@@ -206,42 +333,6 @@ def test_a_small_waves_funnel_is_suppressed(sales):
     for person in StaffFactory.create_batch(4, department=sales):
         wave_member_add(wave=wave, staff=person)
     assert all(row[1:] == [SUPPRESSED, SUPPRESSED] for row in wave_funnel(wave=wave).rows)
-
-
-def test_pulse_answers_keep_no_name_come_once_a_quarter_and_small_groups_are_suppressed(sales):
-    finance = DepartmentFactory(name="Finance")
-    wave = _wave()
-    sales_people = StaffFactory.create_batch(5, department=sales)
-    finance_people = StaffFactory.create_batch(4, department=finance)
-    for person in (*sales_people, *finance_people):
-        wave_member_add(wave=wave, staff=person)
-    wave_start(wave=wave)
-    for i, person in enumerate(sales_people):
-        pulse_answer(staff=person, confidence=i + 1, what_would_help="More examples" if i else "")
-    for person in finance_people:
-        pulse_answer(staff=person, confidence=5, what_would_help="")
-    with pytest.raises(RolloutError, match="already answered"):
-        pulse_answer(staff=sales_people[0], confidence=3, what_would_help="")
-    assert not any(f.name == "staff" for f in PulseAnswer._meta.get_fields())
-
-    by_department = {row[0]: row[1:] for row in pulse_results(by="department").rows}
-    assert by_department["Sales"] == [5, 5, "3.0"]  # (1 + 2 + 3 + 4 + 5) / 5
-    assert by_department["Finance"] == [SUPPRESSED, SUPPRESSED, SUPPRESSED]  # 4 answers
-    assert {row[0]: row[1] for row in pulse_results(by="wave").rows} == {"Pilot": 9}
-    assert pulse_comments() == ["More examples"] * 4
-
-
-def test_pulse_asks_for_an_answer_and_not_now_means_not_again_this_quarter():
-    person = StaffFactory()
-    with pytest.raises(RolloutError, match="Answer at least one question"):
-        pulse_answer(staff=person, confidence=None, what_would_help="  ")
-    with pytest.raises(RolloutError, match="from 1 to 5"):
-        pulse_answer(staff=person, confidence=9, what_would_help="")
-    pulse_skip(staff=person)
-    pulse_skip(staff=person)
-    assert PulseAsked.objects.filter(staff=person).count() == 1
-    with pytest.raises(RolloutError, match="already answered"):
-        pulse_answer(staff=person, confidence=4, what_would_help="")
 
 
 def test_required_training_is_due_from_the_day_the_wave_invited_them(sales):

@@ -10,12 +10,18 @@ FOREVER = None
 
 
 def holds(requirement, events, at) -> bool:
+    # An event of the ending kind at or before `at` ends it: only events after the last count.
+    ended = max(
+        (when for kind, _, when in events if requirement.ended_by == kind and when <= at),
+        default=None,
+    )
     counted = [
         subject
         for kind, subject, when in events
         if kind == requirement.event_kind
         and (not requirement.subject or subject == requirement.subject)
         and when <= at
+        and (ended is None or when > ended)
         and (requirement.window_days is None or when > at - timedelta(days=requirement.window_days))
     ]
     count = len(set(counted)) if requirement.distinct_subjects else len(counted)
@@ -38,6 +44,8 @@ def periods(tiers, events) -> set[tuple[int, object, object]]:
     for _, requirements in tiers:
         for r in requirements:
             for kind, _, when in events:
+                if kind == r.ended_by:
+                    moments.add(when)
                 if kind == r.event_kind:
                     moments.add(when)
                     if r.window_days is not None:

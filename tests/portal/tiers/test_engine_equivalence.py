@@ -1,4 +1,5 @@
-"""Incremental, bulk and a naive oracle agree on every tier period, for generated histories."""
+"""Incremental, bulk and a naive oracle agree on every tier period, for generated histories
+(including requirements another kind ends, and people who leave and join again)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,9 @@ from . import oracle
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 KINDS = ["faq_viewed", "policy_acknowledged", "office_hours_attended", "community_contributed"]
+# Joining and leaving the programme, drawn often enough that histories leave and re-join.
+PROGRAMME = ["champion_joined", "champion_left"]
+ENDINGS = ["", "", "champion_left", "policy_acknowledged"]
 
 # Offsets: whole hours (every 24th lands exactly on a window edge), each plus a fraction of a
 # second from the edges that rounding would get wrong.
@@ -24,14 +28,17 @@ offsets = st.builds(
     st.integers(0, 24 * 20),
     st.sampled_from([0, 0, 1, 499_999, 500_000, 999_999]),
 )
-an_event = st.tuples(st.sampled_from(KINDS), st.sampled_from(["", "a", "b"]), offsets)
+an_event = st.tuples(
+    st.sampled_from(KINDS + PROGRAMME * 2), st.sampled_from(["", "a", "b"]), offsets
+)
 a_requirement = st.tuples(
-    st.sampled_from(KINDS),
+    st.sampled_from(KINDS + PROGRAMME[:1] * 2),
     st.sampled_from(["", "", "a"]),
     st.integers(1, 3),
     st.one_of(st.none(), st.integers(1, 4)),
     st.one_of(st.none(), st.just(1)),
     st.booleans(),  # count distinct subjects (only meaningful, and allowed, without a subject)
+    st.sampled_from(ENDINGS),  # ended by this kind (never by the kind it counts)
 )
 a_programme = st.lists(st.lists(a_requirement, min_size=0, max_size=3), min_size=1, max_size=3)
 
@@ -40,7 +47,7 @@ def _set_up(programme):
     Tier.objects.all().delete()
     for order, requirements in enumerate(programme, start=1):
         tier = Tier.objects.create(order=order, name=f"Tier {order}")
-        for kind, subject, count, window, group, distinct in requirements:
+        for kind, subject, count, window, group, distinct, ended_by in requirements:
             Requirement.objects.create(
                 tier=tier,
                 event_kind=kind,
@@ -49,6 +56,7 @@ def _set_up(programme):
                 window_days=window,
                 either_group=group,
                 distinct_subjects=distinct and not subject,
+                ended_by=ended_by if ended_by != kind else "",
             )
 
 

@@ -102,9 +102,10 @@ def test_my_path_queries_do_not_grow_with_history(
     client.force_login(user)
     client.get(reverse("my_path"))  # the menu's cached lookups, once per process
     # session, user, staff (+role, target), tiers, requirements, attainments, one aggregate,
-    # the navigation's two permission lookups, the FAQ's "Your questions" panel, and one row
-    # shared by the rollout's two panels (join the pilot, pulse check), wave or no wave
-    with django_assert_num_queries(11):
+    # the navigation's two permission lookups, and one query per panel: the FAQ's "Your
+    # questions", one row shared by the rollout's two (join the pilot, pulse check), "Your
+    # nominations", "Your office hours"
+    with django_assert_num_queries(13):
         assert client.get(reverse("my_path")).status_code == 200
 
 

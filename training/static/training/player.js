@@ -28,9 +28,11 @@
     return parts.reduce(function (total, part) { return total * 60 + part; }, 0);
   }
 
-  function refreshCompletion() {
+  // The completion section follows a watched video, with the checks that video kept shut.
+  function refreshCompletion(block) {
     if (window.htmx && document.getElementById("completion")) {
-      window.htmx.ajax("GET", window.location.pathname + "?part=completion", {
+      var query = "?part=completion&watched=" + encodeURIComponent(block || "");
+      window.htmx.ajax("GET", window.location.pathname + query, {
         target: "#completion",
         swap: "outerHTML",
       });
@@ -77,7 +79,7 @@
           if (result.data.watched && !watched) {
             watched = true;
             say("Watched. It counts toward your path.", true);
-            refreshCompletion();
+            refreshCompletion(video.dataset.block);
           } else if (announce && !watched) {
             say("Watched " + result.data.percent + " % so far. It counts once you have watched " +
                 "90 % of it; skipping ahead does not count.");

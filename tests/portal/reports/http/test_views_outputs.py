@@ -47,7 +47,9 @@ def test_a_department_of_four_in_view_is_suppressed_in_page_csv_and_workbook(
     client, as_a, leader_user, org
 ):
     """Shared Operations has 4 people in A's line (7 in the organisation): A sees no number
-    for it, while Alpha Studio (5 people) shows its numbers."""
+    for it in the page, the CSVs or the workbook. Alpha Studio (5 people) shows: A sees every
+    one of her people by name, so nothing is protected by hiding more than the rule of five
+    (`disclosure`: only a report that names no one hides groups to protect others)."""
     page = fetch(as_a, "reports").content.decode()
     cells = html_row(page, "Shared Operations")
     assert cells and set(cells) == {SUPPRESSED}
@@ -186,9 +188,10 @@ def test_downloads_carry_the_filters_of_the_view(client, org, htmx):
 # the programme is rolled out in waves, for who counts as invited).
 DASHBOARD_QUERIES = 21  # + the rollout's sections: waves, pulse by wave and by department
 FRAME_READS = 3
-MANAGER_QUERIES = 22  # no second person lookup; 'manages anyone' once; the line check, its
-# filter lists, the switcher;
-# the waves section (pulse results are for the whole organisation only)
+MANAGER_QUERIES = 24  # no second person lookup; 'manages anyone' once; the line check, its
+# filter lists, the switcher; the last activity of the people table's page;
+# the waves section (pulse results are for the whole organisation only); the audit log's entry
+# (the page names the manager's people)
 
 
 def _grow(org, round_: int) -> None:

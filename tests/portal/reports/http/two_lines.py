@@ -29,7 +29,7 @@ TABLE_KEYS = [
     "signins",
     "people",
 ]
-SUPPRESSED = "fewer than 5"
+SUPPRESSED = "withheld"
 EVIL = '=HYPERLINK("http://x","y")'
 
 # Direct reports of A: four in the department both lines share, three in A's own department
