@@ -27,6 +27,7 @@ from portal.settings import storage
 from tests.examples import CI
 from tests.once import rolled_back_after
 from tests.peers.s3 import s3_server_running
+from tests.peers.slack import SlackServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -169,6 +170,17 @@ def bucket(s3_server, settings):
     settings.STORAGES = {**settings.STORAGES, "default": default}
     settings.WAGTAILDOCS_SERVE_METHOD = storage.documents_serve_method(default)
     return s3_server
+
+
+@pytest.fixture
+def slack_server(settings):
+    """A Slack Web API capture server on loopback (`tests.peers.slack`) that the real slack-sdk
+    client talks to, and the portal's Slack settings pointed at it. Empty: add
+    `slack_server.users` (email -> user id) and `slack_server.channels` in the test."""
+    with SlackServer() as server:
+        for name, value in server.settings().items():
+            setattr(settings, name, value)
+        yield server
 
 
 @pytest.fixture
