@@ -64,6 +64,12 @@ PUBLIC_URL_NAMES = frozenset(
         # the page shows the name, module and date, nothing else; unknown codes answer 404.
         "certificate_verify",
         "certificate_verify_form",
+        # Notifications (notifications.links): a tracked link and one-click unsubscribe come from
+        # a mail client or chat app with no session; the signed token names the one person and
+        # kind or link. Slack signs its button callbacks (checked before anything is read).
+        "notifications_go",
+        "notifications_unsubscribe",
+        "notifications_slack_actions",
         # The identity provider provisions staff by SCIM 2.0 (portal.scim): it sends no session,
         # so a bearer token made by a superuser is the key (none or a revoked one: 401).
         "scim_config",

@@ -33,6 +33,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("my-path/", views.my_path, name="my_path"),
     path("my-data/", include("portal.privacy.urls")),
+    path("notifications/", include("notifications.urls")),
     path("reports/", include("portal.reports.urls")),
     path("office-hours/", include("officehours.urls")),
     path("", include("training.urls")),

@@ -20,6 +20,8 @@ class Message(models.Model):
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
+        SLACK = "slack", "Slack"
+        TEAMS = "teams", "Microsoft Teams"
 
     key = models.CharField(
         max_length=200, unique=True, help_text="What owes this message: the same key is sent once."
@@ -34,10 +36,15 @@ class Message(models.Model):
         related_name="+",
         help_text="The recipient's account, when they have one.",
     )
-    to = models.CharField("recipient", max_length=254)
+    to = models.CharField(
+        "recipient", max_length=254, help_text="An email address, or 'channel' for a team channel."
+    )
     subject = models.CharField(max_length=300)
     body = models.TextField()
     headers = models.JSONField(default=dict, blank=True)
+    payload = models.JSONField(
+        default=dict, blank=True, help_text="A chat message as its channel takes it (Slack, Teams)."
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(help_text="Not sent before this moment.")

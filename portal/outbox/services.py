@@ -44,13 +44,19 @@ def message_queue(
     kind: str,
     to: str,
     subject: str,
-    body: str,
+    body: str = "",
     user=None,
     files: tuple[File, ...] = (),
     expires_at: datetime | None = None,
+    channel: str = Message.Channel.EMAIL,
+    payload: dict | None = None,
+    headers: dict | None = None,
+    not_before: datetime | None = None,
 ) -> Message | None:
-    """Owe `to` this email, once per `key`; sent by a worker after the commit. None if the
-    key was queued before (the change ran twice) or there is no address."""
+    """Owe `to` this message, once per `key`; sent by a worker after the commit, not before
+    `not_before` (quiet hours). An email has a subject and body; a chat message (Slack, Teams)
+    the `payload` its channel's renderer made. None if the key was queued before (the change
+    ran twice) or there is no address."""
     if not to:
         return None
     if Message.objects.filter(key=key).exists():
@@ -60,11 +66,14 @@ def message_queue(
             message = Message.objects.create(
                 key=key,
                 kind=kind,
+                channel=channel,
                 to=to,
                 subject=subject[:300],
                 body=body,
+                payload=payload or {},
+                headers=headers or {},
                 user=user,
-                next_attempt_at=timezone.now(),
+                next_attempt_at=not_before or timezone.now(),
                 expires_at=expires_at,
             )
             Attachment.objects.bulk_create(
@@ -124,10 +133,9 @@ def message_resend(*, message: Message) -> bool:
 
 def _claim(now: datetime) -> Message | None:
     lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-    due = (
-        Q(state=Message.State.PENDING, attempts=0)  # new: at once
-        | Q(state=Message.State.PENDING, next_attempt_at__lte=now)  # a retry whose time came
-        | Q(state=Message.State.SENDING, claimed_until__lte=now)  # a worker died holding it
+    due = Q(state=Message.State.PENDING, next_attempt_at__lte=now) | Q(  # new, or retry's time
+        state=Message.State.SENDING,
+        claimed_until__lte=now,  # a worker died holding it
     )
     with transaction.atomic():
         message = (
@@ -150,12 +158,22 @@ def _deliver(message: Message, connection, now: datetime) -> int:
         _finish(message, state=Message.State.FAILED, error="Not sent: it would arrive too late.")
         return 0
     try:
-        _email(message, connection).send()
+        if message.channel == Message.Channel.EMAIL:
+            _email(message, connection).send()
+        else:
+            channel_send(message)
     except Exception as error:  # noqa: BLE001 - every failure is recorded on the row
         _failed(message, error, now)
         return 0
     _finish(message, state=Message.State.SENT, sent_at=now)
     return 1
+
+
+def channel_send(message: Message) -> None:
+    """A chat message goes by its channel's sender (notifications.channels)."""
+    from notifications.channels import sender_of
+
+    sender_of(message.channel)(to=message.to, payload=message.payload)
 
 
 def _email(message: Message, connection) -> EmailMessage:
@@ -179,14 +197,21 @@ def message_id(key: str) -> str:
 
 
 def _failed(message: Message, error: Exception, now: datetime) -> None:
+    from notifications.channels import errors
+
     permanent = isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
         permanent = bool(codes) and all(code >= 500 for code in codes)
+    permanent = permanent or isinstance(error, errors.Permanent)
     text = f"Attempt {message.attempts}: {type(error).__name__}: {error}"[:2000]
     if permanent or message.attempts > len(BACKOFF):
         logger.error("Message %s failed for good: %s", message.pk, text)
         _finish(message, state=Message.State.FAILED, error=text)
+        if isinstance(error, errors.NotFound):
+            from notifications.services import fallback_to_email
+
+            fallback_to_email(message)
         return
     logger.warning("Message %s not sent, retried later: %s", message.pk, text)
     Message.objects.filter(pk=message.pk).update(

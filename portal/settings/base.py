@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "faq",
     "officehours",
     "champions",
+    "notifications",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
@@ -287,6 +288,22 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_LEASE_SECONDS = int(env("OUTBOX_LEASE_SECONDS", "300"))
 OUTBOX_KEEP_DAYS = int(env("OUTBOX_KEEP_DAYS", "30"))  # sent messages are then forgotten
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "60"))
+
+# Notifications beyond email (notifications/, docs/notifications.md). Slack: a bot token
+# (xoxb-...) and the signing secret of interactive buttons; SLACK_API_URL points the client at a
+# proxy (or a test's capture server). Teams: a Workflows webhook for a channel, and a bot for
+# messages to one person.
+SLACK_BOT_TOKEN = env("SLACK_BOT_TOKEN", "")
+SLACK_SIGNING_SECRET = env("SLACK_SIGNING_SECRET", "")
+SLACK_API_URL = env("SLACK_API_URL", "https://slack.com/api/")
+TEAMS_WEBHOOK_URL = env("TEAMS_WEBHOOK_URL", "")
+TEAMS_BOT_APP_ID = env("TEAMS_BOT_APP_ID", "")
+TEAMS_BOT_APP_PASSWORD = env("TEAMS_BOT_APP_PASSWORD", "")
+TEAMS_BOT_TENANT_ID = env("TEAMS_BOT_TENANT_ID", "")
+TEAMS_LOGIN_URL = env("TEAMS_LOGIN_URL", "https://login.microsoftonline.com/")
+TEAMS_SERVICE_URL = env("TEAMS_SERVICE_URL", "https://smba.trafficmanager.net/teams/")
+TEAMS_GRAPH_URL = env("TEAMS_GRAPH_URL", "https://graph.microsoft.com/v1.0/")
+CHANNEL_TIMEOUT = int(env("CHANNEL_TIMEOUT", "10"))  # seconds for one Slack or Teams call
 
 # Celery ----------------------------------------------------------------------------------------
 # With no broker the portal runs its background work inline (the embedded profile).

@@ -1,0 +1,22 @@
+"""Notifications: one layer over the outbox for email, Slack, Teams and the in-portal inbox."""
+
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = "Notifications"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import actions, kinds, services
+
+        kinds.register(
+            kinds.Kind(
+                services.DIGEST,
+                label="Your daily summary (when you choose one)",
+                group="The portal",
+                optional=False,
+            )
+        )
+        actions.register(actions.ActionSpec("not_now", services.not_now))

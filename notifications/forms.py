@@ -1,0 +1,48 @@
+"""A person's notification settings: channels per kind, quiet hours, the daily digest."""
+
+from django import forms
+
+from . import kinds
+from .channels import configured
+from .models import Settings
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = Settings
+        fields = ["quiet_from", "quiet_until", "daily_digest", "digest_time"]
+        labels = {
+            "quiet_from": "Quiet from",
+            "quiet_until": "until",
+            "daily_digest": "Bundle what can wait into one message a day",
+            "digest_time": "Send the daily message at",
+        }
+        help_texts = {
+            "quiet_from": "In your own time zone. Messages that fall inside wait until the end.",
+        }
+        widgets = {
+            "quiet_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_until": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "digest_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("quiet_from") is None) != (data.get("quiet_until") is None):
+            raise forms.ValidationError("Give both ends of your quiet hours, or neither.")
+        return data
+
+
+def channels_offered() -> list[tuple[str, str]]:
+    """The channels a person can pick here: those this portal is connected to."""
+    return [(key, label) for key, label in kinds.CHANNELS.items() if configured(key)]
+
+
+def channels_posted(data) -> dict[str, list[str]]:
+    """Each kind's ticked channels from the settings form (`<kind>` fields), offered ones only."""
+    offered = {key for key, _ in channels_offered()}
+    return {
+        kind.key: [c for c in data.getlist(kind.key) if c in offered]
+        for kind in kinds.all_kinds()
+        if not kind.nudge or kind.key in data
+    }
