@@ -13,7 +13,8 @@ It speaks as much of Slack as the portal uses, as Slack answers it (HTTP 200 wit
 - `/response/<name>`: a response_url (no token, as Slack's), answered "ok";
 - faults, in turn, for the next matching request: any HTTP status with headers (429 +
   Retry-After, 500), an `error` code with HTTP 200 (`invalid_auth`, `missing_scope`, ...), or
-  `hold`: no answer until the test ends (longer than any client timeout).
+  `hold`: no answer until the test ends (longer than any client timeout), or `drop`: the
+  connection closed without an answer.
 
 Every request is recorded in `calls` (method, token, parsed body), faulted or not.
 
@@ -55,6 +56,7 @@ class Fault:
     error: str = ""  # Slack's error code in {"ok": false, "error": ...}
     headers: dict = field(default_factory=dict)
     hold: bool = False
+    drop: bool = False  # close the connection without an answer
     method: str | None = None  # only a request for this method (None: the next request at all)
     extra: dict = field(default_factory=dict)  # more fields of the answer ("needed": ...)
 
@@ -75,7 +77,9 @@ class SlackServer:
         self._posted: dict[tuple[str, str], dict] = {}  # (channel, ts) -> message
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self) -> "SlackServer":
         self._thread.start()
@@ -108,8 +112,9 @@ class SlackServer:
 
     # What Slack answers ----------------------------------------------------------------------
 
-    def answer(self, method: str, token: str | None, body: dict) -> tuple[int, dict, object]:
-        """(status, headers, JSON body or text) for one request; faults first."""
+    def answer(self, method: str, token: str | None, body: dict) -> tuple[int, dict, object] | None:
+        """(status, headers, JSON body or text) for one request, or None to hang up; faults
+        first."""
         with self._lock:
             fault = next(
                 (f for f in self.faults if f.method in (None, method)),
@@ -118,6 +123,8 @@ class SlackServer:
             if fault is not None:
                 self.faults.remove(fault)
         if fault is not None:
+            if fault.drop:
+                return None
             if fault.hold:
                 self._released.wait(HOLD_SECONDS)
             if fault.status == 200 and not fault.error and method == "response":
@@ -226,7 +233,11 @@ def _handler(server: SlackServer):
             token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
             with server._lock:
                 server.calls.append(Call(method=method, path=parts.path, token=token, body=body))
-            self._send(*server.answer(method, token, body))
+            answer = server.answer(method, token, body)
+            if answer is None:
+                self.close_connection = True
+                return
+            self._send(*answer)
 
         def _send(self, status: int, headers: dict, body):
             data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
