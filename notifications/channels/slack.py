@@ -263,6 +263,8 @@ def _section(text: str) -> dict:
 def send(*, to: str, payload: dict) -> str:
     """Post `payload` (what `render` returned) to `to`: an email address (a direct message to
     that person) or a channel id. Returns the message's ts."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("blocks"), list):
+        raise Permanent("The stored Slack message is not one the portal rendered: not sent.")
     client = _client()
     to = to.strip()
     user_key = ""
@@ -276,7 +278,7 @@ def send(*, to: str, payload: dict) -> str:
         with _errors_mapped(to_person=bool(user_key)):
             response = client.chat_postMessage(
                 channel=channel,
-                text=payload["text"],
+                text=payload.get("text", ""),
                 blocks=payload["blocks"],
                 unfurl_links=False,
                 unfurl_media=False,

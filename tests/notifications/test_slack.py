@@ -440,6 +440,13 @@ def test_without_a_token_slack_is_not_configured_and_nothing_is_sent(peer, setti
     assert peer.calls == []
 
 
+@pytest.mark.parametrize("payload", [None, {}, {"text": "x", "blocks": "[]"}])
+def test_a_stored_message_that_is_not_a_rendered_one_is_permanent(peer, payload):
+    with pytest.raises(Permanent, match="not one the portal rendered"):
+        slack.send(to=CHANNEL, payload=payload)
+    assert peer.calls == []
+
+
 @pytest.mark.parametrize("to", ["ana", "#general", "U0ANALIMA", ""])
 def test_a_recipient_that_is_no_address_nor_channel_is_permanent(peer, to):
     with pytest.raises(Permanent, match="neither an email address nor a Slack channel id"):
