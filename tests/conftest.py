@@ -28,6 +28,7 @@ from tests.examples import CI
 from tests.once import rolled_back_after
 from tests.peers.s3 import s3_server_running
 from tests.peers.slack import SlackServer
+from tests.peers.teams import TeamsPeer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -181,6 +182,17 @@ def slack_server(settings):
         for name, value in server.settings().items():
             setattr(settings, name, value)
         yield server
+
+
+@pytest.fixture
+def teams_peer(settings):
+    """Microsoft Teams on loopback (`tests.peers.teams`: the Workflows webhook, Entra ID's
+    token endpoint, Graph's users, the Bot Framework connector), with the portal's TEAMS_*
+    settings pointed at it, as the environment would. Add people with `teams_peer.people`."""
+    with TeamsPeer() as peer:
+        for name, value in peer.settings().items():
+            setattr(settings, name, value)
+        yield peer
 
 
 @pytest.fixture

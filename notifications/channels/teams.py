@@ -61,9 +61,9 @@ TOKEN_MARGIN = 300  # seconds before its expiry that a token is no longer used
 PERSON_SECONDS = 24 * 60 * 60  # how long a person's object id and conversation are kept
 
 
-class NotFound(errors.Permanent):
+class NotFound(errors.NotFound):
     """This person cannot be reached in Teams (not in the directory, or without the portal's
-    Teams app): the outbox falls back to email."""
+    Teams app): the outbox sends them the email instead."""
 
 
 class _ConversationGone(Exception):
