@@ -35,10 +35,14 @@ lint: $(STAMP)
 
 # The sign-in tests start a real OpenID provider (npm's oidc-provider); without Node they skip
 # loudly (and fail under CI=true).
-PEERS := tests/peers/oidc/node_modules/.installed
-$(PEERS): tests/peers/oidc/package-lock.json
+PEERS := tests/peers/oidc/node_modules/.installed tests/peers/adaptivecards/node_modules/.installed
+tests/peers/oidc/node_modules/.installed: tests/peers/oidc/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund --prefix tests/peers/oidc && touch $@; \
 	else echo "npm not found: the OpenID Connect sign-in tests will be skipped."; fi
+# The Teams card tests draw the cards with Microsoft's Adaptive Cards renderer (npm adaptivecards).
+tests/peers/adaptivecards/node_modules/.installed: tests/peers/adaptivecards/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund --prefix tests/peers/adaptivecards && touch $@; \
+	else echo "npm not found: the Teams card rendering tests will be skipped."; fi
 
 # On every core (pytest-xdist; browser tests spread like the rest: they are half the work), and
 # the 15 slowest tests listed at the end, so a slow newcomer shows in review. PYTEST_ARGS="-n 0"
