@@ -171,12 +171,14 @@ def _size(card: dict) -> int:
     return len(_json_bytes(card))
 
 
-# Adaptive Cards render a TextBlock's (and a fact's) text as markdown: bold, italic, links,
-# lists. People's words must show as written, so every character that could start markup is
-# escaped with a backslash, which markdown shows as the character itself: emphasis and code
-# (* _ ` ~), links and images ([ ] and < for autolinks), entities (&), and the marks that
-# make a line a list, heading, quote or rule where they open it (each line is its own block).
-_INLINE_MARKUP = re.compile(r"([\\`*_~\[\]<>&])")
+# Adaptive Cards render a TextBlock's (and a fact's title and value) text as markdown: bold,
+# italic, links, lists. People's words must show as written, so every character that could
+# start markup is escaped with a backslash, which markdown shows as the character itself:
+# emphasis and code (* _ ` ~), links and images ([ ] and < for autolinks), entities (&), the
+# marks that make a line a list, heading, quote or rule where they open it (each line is its
+# own block), and the second brace of "{{", which would start a {{DATE(...)}} or {{TIME(...)}}
+# that the card replaces with a date.
+_INLINE_MARKUP = re.compile(r"([\\`*_~\[\]<>&]|(?<=\{)\{)")
 _LINE_MARKUP = re.compile(r"^([-+=#])(?=[\s\-+=#]|$)")
 _ORDERED_LIST = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 

@@ -44,7 +44,8 @@ LONG = Content(
             f"You asked: {QUESTION}",
             "1. This line starts like a numbered list.\n- And this one like a bullet.\n"
             "# Not a heading, > not a quote, <https://evil.example/auto> not a link, "
-            "AT&amp;T stays as typed, and so does a back\\slash and ~~this~~.",
+            "AT&amp;T stays as typed, and so do a back\\slash, ~~this~~ and "
+            "{{DATE(2017-02-14T06:00:00Z, SHORT)}}.",
             "Our community managers answered it in the FAQ guide, under Customers. The short "
             "version: thank them for raising it and say what you will find out, and by when.",
             "Then come back to them in the community where they asked, so that the next person "

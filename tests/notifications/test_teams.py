@@ -175,6 +175,7 @@ def test_only_web_addresses_become_buttons():
         ("<https://evil.example>", r"\<https://evil.example\>"),
         ("`code` ~~gone~~", r"\`code\` \~\~gone\~\~"),
         ("AT&amp;T", r"AT\&amp;T"),
+        ("{{DATE(2017-02-14T06:00:00Z, SHORT)}}", r"{\{DATE(2017-02-14T06:00:00Z, SHORT)}}"),
         (r"a \*b", r"a \\\*b"),
         ("- not a bullet", r"\- not a bullet"),
         ("+ not a bullet", r"\+ not a bullet"),
