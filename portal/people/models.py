@@ -77,6 +77,12 @@ class Staff(models.Model):
         help_text="Linked by email the first time this person signs in.",
     )
 
+    # Wagtail's reference index would cost five queries on every save of a person (a SCIM
+    # write, 100,000 of them in a first sync) to learn which department, role, location and
+    # manager they point at; the HR import's bulk writes never told it anyway, so what it
+    # knew about people was never whole. Who is in a department is a query on this table.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name_plural = "staff"
         ordering = ["display_name"]

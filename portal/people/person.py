@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 from ..accounts.services import accounts_follow_directory
@@ -123,7 +124,8 @@ def person_save(*, staff: Staff | None, fields: PersonFields, manager=KEEP) -> S
         ) from None
     if was_active is not None and was_active != staff.active:
         accounts_follow_directory(staff_ids=[staff.pk])
-    directory_revise()
+    # The directory's revision was renewed by the save itself (`Staff`'s post_save receiver,
+    # `portal/apps.py`): renewing it here again would cost a query per person for nothing.
     return staff
 
 
@@ -136,24 +138,25 @@ def person_deactivate(*, staff: Staff) -> None:
 
 
 def _taken_check(staff: Staff | None, fields: PersonFields) -> None:
-    """The address and the employee id may not belong to anyone else. Candidates are found
-    by the lower-cased forms (the unique index's), then compared as the import compares."""
+    """The address and the employee id may not belong to anyone else, in one query. Address
+    candidates are found by the lower-cased forms (the unique index's), then compared as the
+    import compares."""
     key = email_key(fields.email)
     others = Staff.objects.exclude(pk=staff.pk) if staff is not None else Staff.objects.all()
     candidates = (
         others.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in={fields.email.lower(), key})
+        .filter(Q(email_lower__in={fields.email.lower(), key}) | Q(employee_id=fields.employee_id))
         .values_list("employee_id", "email")
     )
-    reasons = []
+    reasons, id_taken = [], False
     for owner, email in candidates:
-        if email_key(email) == key:
+        if email_key(email) == key and not reasons:
             reasons.append(
                 f"{fields.label('email')} {show(fields.email)} already belongs to employee "
                 f"{show(owner)}"
             )
-            break
-    if others.filter(employee_id=fields.employee_id).exists():
+        id_taken = id_taken or owner == fields.employee_id
+    if id_taken:
         reasons.append(
             f"{fields.label('employee_id')} {show(fields.employee_id)} already belongs to "
             "someone else"

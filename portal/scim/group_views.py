@@ -9,28 +9,24 @@ from .errors import ScimError, scim_response
 from .models import ScimGroup
 from .normalise import patch_normalised
 from .paging import response_parameters, search_parameters
-from .user_views import base_url
-
-
-def _json(request, group, members, parameters=None) -> dict:
-    resource = Group.model_validate(
-        groups.group_data(group, members, base_url(request)),
-        scim_ctx=Context.RESOURCE_QUERY_RESPONSE,
-    )
-    return resource.model_dump(
-        scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=parameters
-    )
+from .user_views import base_url, not_modified_or
 
 
 def _one(request, group, status=200):
-    data = _json(
-        request,
-        group,
-        groups.member_ids([group])[group.pk],
-        response_parameters(request.GET.dict()),
+    """One Group as answered, its version in the `ETag` header too (RFC 7644 §3.14)."""
+    data = groups.group_data(group, groups.member_ids([group])[group.pk], base_url(request))
+    resource = Group.model_validate(data, scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+    headers = {"ETag": data["meta"]["version"]}
+    if status == 201:
+        headers["Location"] = data["meta"]["location"]
+    return scim_response(
+        resource.model_dump(
+            scim_ctx=Context.RESOURCE_QUERY_RESPONSE,
+            response_parameters=response_parameters(request.GET.dict()),
+        ),
+        status=status,
+        headers=headers,
     )
-    headers = {"Location": data["meta"]["location"]} if status == 201 else None
-    return scim_response(data, status=status, headers=headers)
 
 
 def search_page(request, search, *, start: int, count: int) -> tuple[int, list]:
@@ -85,19 +81,22 @@ def group_view(request, pk):
     )
     if group is None:
         raise ScimError(404, f"No Group has the id {pk!r} here.")
+    if_match = request.headers.get("If-Match")
     if request.method == "GET":
-        return _one(request, group)
+        return not_modified_or(request, lambda: _one(request, group))
     if request.method == "DELETE":
-        groups.scim_group_delete(group=group)
+        groups.scim_group_delete(group=group, if_match=if_match)
         return HttpResponse(status=204)
     if request.method == "PUT":
         resource = Group.model_validate(
             body(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST
         )
-        group = groups.scim_group_replace(group=group, resource=resource)
+        group = groups.scim_group_replace(group=group, resource=resource, if_match=if_match)
     else:
         patch = PatchOp[Group].model_validate(
             patch_normalised(body(request)), scim_ctx=Context.RESOURCE_PATCH_REQUEST
         )
-        group = groups.scim_group_patch(group=group, patch=patch, base=base_url(request))
+        group = groups.scim_group_patch(
+            group=group, patch=patch, base=base_url(request), if_match=if_match
+        )
     return _one(request, group)

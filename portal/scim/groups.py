@@ -32,6 +32,7 @@ from .errors import ScimError
 from .models import ScimGroup
 from .protocol import CORE_GROUP
 from .selectors import VISIBLE
+from .versions import version_check, version_of
 
 MAX_NAME = 255
 ROLES = {
@@ -72,9 +73,12 @@ def member_ids(groups: list[ScimGroup]) -> dict[int, list[int]]:
 
 
 def group_data(group: ScimGroup, members: list[int], base: str) -> dict:
+    """The group as a SCIM Group (JSON); its version is the hash of its name, externalId and
+    members, whatever the address it is read at (`base`)."""
     data = {"schemas": [CORE_GROUP], "id": str(group.pk), "displayName": group.display_name}
     if group.external_id:
         data["externalId"] = group.external_id
+    version = version_of({**data, "members": [str(pk) for pk in members]})
     if members:
         data["members"] = [{"value": str(pk), "$ref": f"{base}Users/{pk}"} for pk in members]
     data["meta"] = {
@@ -82,6 +86,7 @@ def group_data(group: ScimGroup, members: list[int], base: str) -> dict:
         "location": f"{base}Groups/{group.pk}",
         "created": group.created_at.isoformat(),
         "lastModified": group.updated_at.isoformat(),
+        "version": version,
     }
     return data
 
@@ -91,29 +96,46 @@ def scim_group_create(*, resource: Group) -> ScimGroup:
         return _write(None, resource, only_add=True)
 
 
-def scim_group_replace(*, group: ScimGroup, resource: Group) -> ScimGroup:
+def scim_group_replace(*, group: ScimGroup, resource: Group, if_match: str | None = None):
     with transaction.atomic():
-        ScimGroup.objects.select_for_update().filter(pk=group.pk).first()
+        group = _locked(group, if_match)
         return _write(group, resource)
 
 
-def scim_group_patch(*, group: ScimGroup, patch: PatchOp, base: str) -> ScimGroup:
+def scim_group_patch(*, group: ScimGroup, patch: PatchOp, base: str, if_match: str | None = None):
     with transaction.atomic():
-        ScimGroup.objects.select_for_update().filter(pk=group.pk).first()
-        current = Group.model_validate(
-            group_data(group, member_ids([group])[group.pk], base),
-            scim_ctx=Context.RESOURCE_QUERY_RESPONSE,
-        )
+        group = _locked(group)
+        data = group_data(group, member_ids([group])[group.pk], base)
+        version_check(if_match, data["meta"]["version"], f"Group {group.pk}")
+        current = Group.model_validate(data, scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
         patch.patch(current)
         return _write(group, current)
 
 
-def scim_group_delete(*, group: ScimGroup) -> None:
+def scim_group_delete(*, group: ScimGroup, if_match: str | None = None) -> None:
     with transaction.atomic():
+        group = _locked(group, if_match)
         if group.kind in ROLES:
             _roles_set(group, remove=list(group.members.values_list("pk", flat=True)))
             directory_revise()
         group.delete()
+
+
+def _locked(group: ScimGroup, if_match: str | None = None) -> ScimGroup:
+    """The group re-read under its row's lock, which a write starts from; with `if_match`, at
+    the version it names (else 412)."""
+    group = (
+        ScimGroup.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .filter(pk=group.pk)
+        .first()
+    )
+    if group is None:  # deleted by a concurrent request since the view found it
+        raise ScimError(404, "This Group was deleted a moment ago.")
+    if if_match:
+        version = group_data(group, member_ids([group])[group.pk], "")["meta"]["version"]
+        version_check(if_match, version, f"Group {group.pk}")
+    return group
 
 
 def _write(group: ScimGroup | None, resource: Group, *, only_add: bool = False) -> ScimGroup:

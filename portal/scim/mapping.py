@@ -26,6 +26,7 @@ from ..people.importing.checking import email_key
 from ..people.importing.writing import _name_key
 from ..people.person import PersonFields
 from .protocol import CORE_USER, ENTERPRISE
+from .versions import version_of
 
 # The directory's fields by the names a SCIM client knows them by, for refusals in words.
 LABELS = {
@@ -99,7 +100,8 @@ def fields_from(data: dict, *, staff=None) -> PersonFields:
 
 
 def user_data(staff, base: str) -> dict:
-    """The person as a SCIM User (JSON), `base` being the absolute `/scim/v2/` address."""
+    """The person as a SCIM User (JSON), `base` being the absolute `/scim/v2/` address; its
+    `meta.version` is the hash of the rest (`versions`)."""
     scim = scim_of(staff)
     data = copy.deepcopy(scim.attributes) if scim is not None else {}
     extension = data.pop(ENTERPRISE, None) or {}
@@ -116,7 +118,11 @@ def user_data(staff, base: str) -> dict:
     if extension:
         data["schemas"].append(ENTERPRISE)
         data[ENTERPRISE] = extension
-    data["meta"] = {"resourceType": "User", "location": f"{base}Users/{staff.pk}"}
+    data["meta"] = {
+        "resourceType": "User",
+        "location": f"{base}Users/{staff.pk}",
+        "version": version_of(data),
+    }
     if scim is not None:
         data["meta"]["created"] = scim.created_at.isoformat()
         data["meta"]["lastModified"] = scim.updated_at.isoformat()

@@ -134,7 +134,7 @@ def service_provider_config() -> ServiceProviderConfig:
         filter=Filter(supported=True, max_results=MAX_RESULTS),
         change_password=ChangePassword(supported=False),
         sort=Sort(supported=False),
-        etag=ETag(supported=False),
+        etag=ETag(supported=True),  # `versions`: a hash of each resource
         authentication_schemes=[
             AuthenticationScheme(
                 type="oauthbearertoken",

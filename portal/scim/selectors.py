@@ -42,6 +42,18 @@ def scim_user(pk: str):
     return _people().filter(pk=int(pk)).first()
 
 
+def scim_user_for_update(pk: str):
+    """`scim_user`, with the person's row locked until the transaction ends (a write's start).
+    Only the person's row: PostgreSQL locks no row on the nullable side of an outer join."""
+    if not pk.isdigit() or len(pk) > 18:
+        return None
+    return _people().select_for_update(of=("self",)).filter(pk=int(pk)).first()
+
+
+def user_not_found(pk: str) -> str:
+    return f"No User has the id {pk!r} here."
+
+
 def scim_calls_recent(limit: int = 50):
     return ScimCall.objects.select_related("token")[:limit]
 

@@ -14,8 +14,9 @@ provider creates it again, which brings the same person back.
 """
 
 import unicodedata
+from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -29,6 +30,8 @@ from .errors import ScimError
 from .mapping import fields_from, scim_of, user_data
 from .models import ScimUser
 from .protocol import ENTERPRISE, UserResource, kept
+from .selectors import scim_user_for_update, user_not_found
+from .versions import version_check
 
 MAX_IDENTIFIER = 255  # userName, externalId, a manager's reference
 
@@ -38,36 +41,41 @@ def scim_user_create(*, resource) -> Staff:
     employee id, or (without one) the same address, or a User deleted earlier with the same
     userName, who comes back."""
     data = _incoming(resource)
-    with transaction.atomic():
-        staff = _returning(data)
-        if staff is not None and scim_of(staff) is not None and scim_of(staff).deleted_at is None:
+    with _conflicts_in_words(), transaction.atomic():
+        staff, holder = _returning(data)
+        scim = scim_of(staff) if staff is not None else None
+        if scim is not None and scim.deleted_at is None:
             raise ScimError(
                 409,
                 f"userName {data['userName']!r} already belongs to User {staff.pk}.",
                 "uniqueness",
             )
-        return _write(staff, data)
+        return _write(staff, data, holder=holder)
 
 
-def scim_user_replace(*, staff: Staff, resource) -> Staff:
-    with transaction.atomic():
-        Staff.objects.select_for_update().filter(pk=staff.pk).first()
+def scim_user_replace(*, pk: str, resource, if_match: str | None = None) -> Staff:
+    """PUT: the User is what was sent, if it is still at the version `if_match` names."""
+    with _conflicts_in_words(), transaction.atomic():
+        staff = _locked(pk)
+        version_check(if_match, user_data(staff, "")["meta"]["version"], f"User {pk}")
         return _write(staff, _incoming(resource))
 
 
-def scim_user_patch(*, staff: Staff, patch: PatchOp, base: str) -> Staff:
+def scim_user_patch(*, pk: str, patch: PatchOp, base: str, if_match: str | None = None) -> Staff:
     """Apply PATCH operations to the User as it stands, then write the result like a PUT."""
-    with transaction.atomic():
-        Staff.objects.select_for_update().filter(pk=staff.pk).first()
-        current = UserResource.model_validate(
-            user_data(staff, base), scim_ctx=Context.RESOURCE_QUERY_RESPONSE
-        )
+    with _conflicts_in_words(), transaction.atomic():
+        staff = _locked(pk)
+        data = user_data(staff, base)
+        version_check(if_match, data["meta"]["version"], f"User {pk}")
+        current = UserResource.model_validate(data, scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
         patch.patch(current)
         return _write(staff, _incoming(current))
 
 
-def scim_user_delete(*, staff: Staff) -> None:
+def scim_user_delete(*, pk: str, if_match: str | None = None) -> None:
     with transaction.atomic():
+        staff = _locked(pk)
+        version_check(if_match, user_data(staff, "")["meta"]["version"], f"User {pk}")
         person_deactivate(staff=staff)
         scim = scim_of(staff)
         if scim is None:
@@ -79,6 +87,30 @@ def scim_user_delete(*, staff: Staff) -> None:
             )
         else:
             ScimUser.objects.filter(pk=scim.pk).update(deleted_at=timezone.now())
+
+
+def _locked(pk: str) -> Staff:
+    """The User `pk` re-read under its row's lock, which every write starts from (so a version
+    is checked against what the write changes), or 404."""
+    staff = scim_user_for_update(pk)
+    if staff is None:
+        raise ScimError(404, user_not_found(pk))
+    return staff
+
+
+@contextmanager
+def _conflicts_in_words():
+    """A unique value taken by a concurrent request between our check and our write: the
+    transaction is rolled back by then, and the identity provider is told to send it again."""
+    try:
+        yield
+    except IntegrityError:
+        raise ScimError(
+            409,
+            "Another change to the directory took this userName, email or employee id at the "
+            "same moment; nothing was saved. Send it again.",
+            "uniqueness",
+        ) from None
 
 
 def _incoming(resource) -> dict:
@@ -107,31 +139,45 @@ def _manager_value(data: dict) -> str:
     return str(manager.get("value") or "").strip()
 
 
-def _returning(data: dict) -> Staff | None:
-    """Who a new User is already in the directory, if anyone (see `scim_user_create`)."""
+def _returning(data: dict) -> tuple[Staff | None, ScimUser | None]:
+    """Who a new User is already in the directory, if anyone (see `scim_user_create`), and the
+    SCIM side holding its userName, if any (deleted or not)."""
     key = email_key(data["userName"])
     held = ScimUser.objects.filter(user_name_key=key).select_related("staff").first()
     if held is not None:
-        return held.staff
+        return held.staff, held
     fields = fields_from(data)
     employee_id = unicodedata.normalize(
         "NFKC", str((data.get(ENTERPRISE) or {}).get("employeeNumber") or "").strip()
     )
-    people = Staff.objects.filter(Q(scim__isnull=True) | Q(scim__deleted_at__isnull=False))
+    people = Staff.objects.filter(
+        Q(scim__isnull=True) | Q(scim__deleted_at__isnull=False)
+    ).select_related("scim")
     if employee_id:
-        return people.filter(employee_id=employee_id).first()
+        return people.filter(employee_id=employee_id).first(), None
     if fields.email:
         for person in people.annotate(email_lower=Lower("email")).filter(
             email_lower__in={fields.email.lower(), email_key(fields.email)}
         ):
             if email_key(person.email) == email_key(fields.email):
-                return person
-    return None
+                return person, None
+    return None, None
 
 
-def _write(staff: Staff | None, data: dict) -> Staff:
+_UNKNOWN = object()
+
+
+def _write(staff: Staff | None, data: dict, *, holder=_UNKNOWN) -> Staff:
+    """Write the person and their SCIM side. `holder`: the SCIM side that holds this userName,
+    when the caller has read it already (a create has)."""
     key = email_key(data["userName"])
-    holder = ScimUser.objects.filter(user_name_key=key).exclude(staff=staff).first()
+    scim = scim_of(staff) if staff is not None else None
+    if scim is not None and scim.user_name_key == key:
+        holder = None  # the userName they have: theirs
+    elif holder is _UNKNOWN:
+        holder = ScimUser.objects.filter(user_name_key=key).exclude(staff=staff).first()
+    elif holder is not None and staff is not None and holder.staff_id == staff.pk:
+        holder = None
     if holder is not None:
         if holder.deleted_at is None:
             raise ScimError(
@@ -150,19 +196,23 @@ def _write(staff: Staff | None, data: dict) -> Staff:
             refused.message,
             "uniqueness" if refused.conflict else "invalidValue",
         ) from None
-    ScimUser.objects.update_or_create(
-        staff=staff,
-        defaults={
-            "user_name": data["userName"],
-            "user_name_key": key,
-            "external_id": data["externalId"],
-            "manager_ref": manager_value if manager_value and manager is None else "",
-            "attributes": {k: v for k, v in data.items() if k not in ("externalId", "userName")},
-            "deleted_at": None,
-        },
-    )
+    values = {
+        "user_name": data["userName"],
+        "user_name_key": key,
+        "external_id": data["externalId"],
+        "manager_ref": manager_value if manager_value and manager is None else "",
+        "attributes": {k: v for k, v in data.items() if k not in ("externalId", "userName")},
+        "deleted_at": None,
+    }
+    if scim is None:
+        scim = ScimUser.objects.create(staff=staff, **values)
+    else:
+        for name, value in values.items():
+            setattr(scim, name, value)
+        scim.save(update_fields=[*values, "updated_at"])
+    staff.scim = scim  # the person as answered: no need to read them back
     _waiting_resolve(staff, data)
-    return Staff.objects.select_related("department", "role", "location", "scim").get(pk=staff.pk)
+    return staff
 
 
 def _manager_find(value: str) -> Staff | None:

@@ -6,7 +6,7 @@ selector or service, and answers the person as they now stand in the directory.
 """
 
 from django.http import HttpResponse
-from scim2_models import Context, ListResponse, PatchOp, ResponseParameters
+from scim2_models import Context, ListResponse, PatchOp
 
 from . import selectors, services
 from .endpoint import body, scim_endpoint
@@ -15,18 +15,28 @@ from .mapping import user_data
 from .normalise import patch_normalised, resource_normalised
 from .paging import response_parameters, search_parameters
 from .protocol import UserResource
+from .versions import matches
 
 
 def base_url(request) -> str:
     return request.build_absolute_uri("/scim/v2/")
 
 
-def user_json(request, staff, parameters: ResponseParameters | None = None) -> dict:
-    resource = UserResource.model_validate(
-        user_data(staff, base_url(request)), scim_ctx=Context.RESOURCE_QUERY_RESPONSE
-    )
-    return resource.model_dump(
-        scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=parameters
+def user_response(request, staff, status: int = 200):
+    """One User as answered to GET, POST, PUT and PATCH: its version in the `ETag` header too
+    (RFC 7644 §3.14), whatever `attributes` leaves of `meta`."""
+    data = user_data(staff, base_url(request))
+    resource = UserResource.model_validate(data, scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+    headers = {"ETag": data["meta"]["version"]}
+    if status == 201:
+        headers["Location"] = data["meta"]["location"]
+    return scim_response(
+        resource.model_dump(
+            scim_ctx=Context.RESOURCE_QUERY_RESPONSE,
+            response_parameters=response_parameters(request.GET.dict()),
+        ),
+        status=status,
+        headers=headers,
     )
 
 
@@ -65,9 +75,7 @@ def users(request):
     resource = UserResource.model_validate(
         resource_normalised(body(request)), scim_ctx=Context.RESOURCE_CREATION_REQUEST
     )
-    staff = services.scim_user_create(resource=resource)
-    data = user_json(request, staff, response_parameters(request.GET.dict()))
-    return scim_response(data, status=201, headers={"Location": data["meta"]["location"]})
+    return user_response(request, services.scim_user_create(resource=resource), status=201)
 
 
 @scim_endpoint("POST", writes_directory=False)
@@ -77,23 +85,36 @@ def users_search(request):
 
 @scim_endpoint("GET", "PUT", "PATCH", "DELETE")
 def user(request, pk):
-    staff = selectors.scim_user(pk)
-    if staff is None:
-        raise ScimError(404, f"No User has the id {pk!r} here.")
-    parameters = response_parameters(request.GET.dict())
+    if_match = request.headers.get("If-Match")
     if request.method == "GET":
-        return scim_response(user_json(request, staff, parameters))
+        staff = selectors.scim_user(pk)
+        if staff is None:
+            raise ScimError(404, selectors.user_not_found(pk))
+        return not_modified_or(request, lambda: user_response(request, staff))
     if request.method == "DELETE":
-        services.scim_user_delete(staff=staff)
+        services.scim_user_delete(pk=pk, if_match=if_match)
         return HttpResponse(status=204)
     if request.method == "PUT":
         resource = UserResource.model_validate(
             resource_normalised(body(request)), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST
         )
-        staff = services.scim_user_replace(staff=staff, resource=resource)
+        staff = services.scim_user_replace(pk=pk, resource=resource, if_match=if_match)
     else:
         patch = PatchOp[UserResource].model_validate(
             patch_normalised(body(request)), scim_ctx=Context.RESOURCE_PATCH_REQUEST
         )
-        staff = services.scim_user_patch(staff=staff, patch=patch, base=base_url(request))
-    return scim_response(user_json(request, staff, parameters))
+        staff = services.scim_user_patch(
+            pk=pk, patch=patch, base=base_url(request), if_match=if_match
+        )
+    return user_response(request, staff)
+
+
+def not_modified_or(request, answer):
+    """A GET with `If-None-Match` naming the version it would answer: 304, no body."""
+    response = answer()
+    wanted = request.headers.get("If-None-Match")
+    if wanted and matches(wanted, response["ETag"]):
+        not_modified = HttpResponse(status=304)
+        not_modified["ETag"] = response["ETag"]
+        return not_modified
+    return response
