@@ -13,7 +13,9 @@ else the userName; `title` is the role; the enterprise extension's department an
 employeeNumber are the department and the employee id (without one, a new person gets
 `scim-` and 12 random hex digits, kept from then on); the work address (else the primary,
 else the first) gives the location: its locality, else region, else country, else the
-formatted address.
+formatted address (matched and made by name as the HR import does, in `people.person`).
+`locale` is kept and given back, but it is a language tag for formatting (`en-US`), not where
+someone works: it sets no location.
 """
 
 import copy
