@@ -6,6 +6,16 @@ class ChampionsConfig(AppConfig):
     verbose_name = "Champions"
 
     def ready(self):
+        from notifications import kinds
+
+        kinds.register(
+            kinds.Kind(
+                "champions.invitation",
+                label="You are invited to be a champion",
+                group="Champions",
+                optional=False,
+            )
+        )
         from django.urls import reverse
 
         from portal import admin_todo, navigation, panels, permissions

@@ -8,6 +8,15 @@ class FaqConfig(AppConfig):
     verbose_name = "FAQ guide"
 
     def ready(self):
+        from notifications import kinds
+
+        kinds.register(
+            kinds.Kind(
+                "faq.question_settled",
+                label="A question you asked is answered",
+                group="FAQ",
+            )
+        )
         from portal import admin_todo, navigation, panels
         from portal.reports import sections
         from portal.tiers import events

@@ -13,8 +13,9 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from notifications.content import Action, Content
+from notifications.services import Email, notify
 from portal.navigation import absolute_url
-from portal.outbox.services import message_queue
 from portal.people.models import Staff
 from portal.tiers.services import engagement_record
 
@@ -137,22 +138,26 @@ def _question_notice_queue(question: Question) -> None:
     Question.objects.filter(pk=question.pk, notified_at__isnull=True).update(
         notified_at=timezone.now()
     )
-    url = (
-        absolute_url(question.entry.get_url()) if question.entry_id and question.entry.live else ""
-    )
-    message_queue(
-        key=f"faq.question_settled:{question.pk}",
-        kind="faq.question_settled",
-        to=question.asker.email,
+    path = question.entry.get_url() if question.entry_id and question.entry.live else ""
+    url = absolute_url(path) if path else ""
+    answered = question.status == Question.Status.ANSWERED
+    subject = "Your question has an answer" if answered else "About the question you asked"
+    notify(
         user=question.asker,
-        subject=(
-            "Your question has an answer"
-            if question.status == Question.Status.ANSWERED
-            else "About the question you asked"
+        key=f"faq.question_settled:{question.pk}",
+        content=Content(
+            kind="faq.question_settled",
+            title=subject,
+            text=f"You asked: {question.text}"[:1000],
+            url=path,
+            actions=(Action("Read the answer", path, primary=True),) if path else (),
         ),
-        body=render_to_string(
-            "faq/email/question_settled.txt",
-            {"question": question, "entry_url": url, "portal_name": settings.PORTAL_NAME},
+        email=Email(
+            subject=subject,
+            body=render_to_string(
+                "faq/email/question_settled.txt",
+                {"question": question, "entry_url": url, "portal_name": settings.PORTAL_NAME},
+            ),
         ),
     )
 

@@ -49,8 +49,10 @@ def notify(
     now: datetime | None = None,
     nudge: str = "",
     subject: str = "",
+    address: str = "",
 ) -> Notification | None:
-    """Owe `user` this notification, once per `key`. None if it was owed before."""
+    """Owe `user` this notification, once per `key`. None if it was owed before. `address`
+    is their work email in the directory, where it differs from the account's."""
     kind = kinds.kind_of(content.kind)
     now = now or timezone.now()
     if Notification.objects.filter(key=key).exists():
@@ -78,7 +80,15 @@ def notify(
         notification.save(update_fields=["digest_at"])
         return notification
     not_before = now if kind.urgent else quiet_until(now, zone, own.quiet_from, own.quiet_until)
-    _queue(notification, kind, content, email, not_before=not_before, expires_at=expires_at)
+    _queue(
+        notification,
+        kind,
+        content,
+        email,
+        not_before=not_before,
+        expires_at=expires_at,
+        address=address or user.email,
+    )
     return notification
 
 
@@ -105,7 +115,7 @@ def default_channels(kind: kinds.Kind) -> list[str]:
     return [kinds.SLACK if configured(kinds.SLACK) else kinds.EMAIL, kinds.INBOX]
 
 
-def _queue(notification, kind, content, email, *, not_before, expires_at) -> None:
+def _queue(notification, kind, content, email, *, not_before, expires_at, address) -> None:
     user = notification.user
     for channel in channels_for(user, kind):
         tracked = _tracked(content, notification, channel)
@@ -116,12 +126,12 @@ def _queue(notification, kind, content, email, *, not_before, expires_at) -> Non
             "channel": channel,
             "not_before": not_before,
             "expires_at": expires_at,
+            "to": address,
         }
         if channel == kinds.EMAIL:
             _email_queue(notification, kind, tracked, email, common)
         else:
             message_queue(
-                to=user.email,
                 subject=content.title,
                 payload=renderer_of(channel)(tracked),
                 **common,
@@ -148,7 +158,6 @@ def _email_queue(notification, kind, content: Content, email: Email | None, comm
         },
     )
     message_queue(
-        to=user.email,
         subject=email.subject if email else f"{settings.PORTAL_NAME}: {content.title}",
         body=f"{body.rstrip()}\n\n{footer}",
         files=email.files if email else (),
@@ -160,11 +169,17 @@ def _email_queue(notification, kind, content: Content, email: Email | None, comm
 def _tracked(content: Content, notification: Notification, channel: str) -> Content:
     """The content with its links made absolute and counted for this channel."""
 
+    made: dict[str, str] = {}  # one address per path, so a button and the title agree
+
     def track(url: str) -> str:
         path = _path_of(url)
         if not path:
             return url
-        return links.tracked_url(notification_id=notification.pk, channel=channel, path=path)
+        if path not in made:
+            made[path] = links.tracked_url(
+                notification_id=notification.pk, channel=channel, path=path
+            )
+        return made[path]
 
     actions = tuple(replace(action, url=track(action.url)) for action in content.actions)
     return replace(content, url=track(content.url), actions=actions)
@@ -182,7 +197,7 @@ def fallback_to_email(message: Message) -> None:
     """A chat channel did not know the person: the same notification goes by email."""
     key = message.key.rsplit(":", 1)[0]
     notification = Notification.objects.filter(key=key).select_related("user").first()
-    if notification is None or notification.user.email == "":
+    if notification is None or "@" not in message.to:
         return
     content = content_of(notification)
     kind = kinds.kind_of(notification.kind)
@@ -197,6 +212,7 @@ def fallback_to_email(message: Message) -> None:
             "user": notification.user,
             "channel": kinds.EMAIL,
             "expires_at": message.expires_at,
+            "to": message.to,
         },
     )
 
@@ -252,7 +268,15 @@ def _digest_queue(held: list[Notification], now: datetime) -> int:
         user=user, key=f"{DIGEST}:{user.pk}:{first}-{last}", kind=DIGEST, created_at=now
     )
     digest.pk = last  # links point at the newest item; the digest itself is not an inbox row
-    _queue(digest, kinds.kind_of(DIGEST), content, None, not_before=now, expires_at=None)
+    _queue(
+        digest,
+        kinds.kind_of(DIGEST),
+        content,
+        None,
+        not_before=now,
+        expires_at=None,
+        address=user.email,
+    )
     return 1
 
 
@@ -338,3 +362,22 @@ def not_now(user, argument: str) -> str:
     """The "Not now" button: the notification is read, and its nudge waits its full interval."""
     Notification.objects.filter(user=user, key=argument).update(read_at=timezone.now())
     return "Fine, not now. It stays in your inbox in the portal."
+
+
+def notify_person(
+    *, user, address: str, key: str, content: Content, email: Email, **options
+) -> None:
+    """Notify someone who may not have signed in yet: by their chosen channels when they have
+    an account, else by email to `address` alone (no account, no inbox or settings)."""
+    if user is not None:
+        notify(user=user, key=key, content=content, email=email, address=address, **options)
+        return
+    message_queue(
+        key=f"{key}:{kinds.EMAIL}",
+        kind=content.kind,
+        to=address,
+        subject=email.subject,
+        body=email.body,
+        files=email.files,
+        expires_at=options.get("expires_at"),
+    )

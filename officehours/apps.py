@@ -8,11 +8,12 @@ class OfficehoursConfig(AppConfig):
     verbose_name = "Office hours"
 
     def ready(self):
+        from notifications import actions, kinds
         from portal import admin_todo, navigation, panels
         from portal.reports import sections
         from portal.tiers import events
 
-        from . import selectors
+        from . import chat_actions, selectors
         from .reports import office_hours_table
 
         events.register(
@@ -25,6 +26,25 @@ class OfficehoursConfig(AppConfig):
             )
         )
         navigation.register(navigation.NavItem("Office hours", "officehours_sessions", order=4))
+        actions.register(actions.ActionSpec("book", chat_actions.book))
+        for key, label, optional, urgent in (
+            ("confirmed", "Your seat is booked (with the calendar invitation)", False, False),
+            ("promoted", "A seat came free for you", False, True),
+            ("cancelled", "A session you booked is cancelled", False, True),
+            ("withdrawn", "You cancelled a seat (takes it out of your calendar)", False, False),
+            ("24h", "A reminder the day before", True, False),
+            ("1h", "A reminder an hour before, with the join link", True, True),
+            ("recording", "The recording of a session you booked is up", True, False),
+        ):
+            kinds.register(
+                kinds.Kind(
+                    f"officehours.{key}",
+                    label=label,
+                    group="Office hours",
+                    optional=optional,
+                    urgent=urgent,
+                )
+            )
         admin_todo.register(
             admin_todo.Todo(
                 "officehours_attendance",

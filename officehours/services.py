@@ -20,11 +20,14 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from notifications.content import Action, Content
+from notifications.services import Email, notify
 from portal.accounts.zones import time_zone_of
 from portal.models import EngagementEvent
 from portal.outbox.dispatch import dispatch
-from portal.outbox.services import File, message_queue
+from portal.outbox.services import File
 from portal.people.services import staff_link_user
 from portal.tiers.services import engagement_record
 
@@ -46,6 +49,17 @@ SUBJECTS = {
     Reminder.Kind.CANCELLED: "Cancelled: {title}",
     Reminder.Kind.RECORDING: "The recording is up: {title}",
     Reminder.Kind.WITHDRAWN: "You cancelled: {title}",
+}
+# What the chat message and the inbox say (the email says more, with the calendar links).
+TEXTS = {
+    Reminder.Kind.CONFIRMED: "You have a seat at {title}. The email has the calendar invitation.",
+    Reminder.Kind.DAY_BEFORE: "A reminder: you have a seat at {title} tomorrow.",
+    Reminder.Kind.HOUR_BEFORE: "{title} starts in an hour.",
+    Reminder.Kind.PROMOTED: "A seat came free at {title} and it is yours.",
+    Reminder.Kind.CANCELLED: "{title} has been cancelled, and your booking with it. "
+    "Please choose another session.",
+    Reminder.Kind.RECORDING: "The recording of {title} is up.",
+    Reminder.Kind.WITHDRAWN: "You cancelled your seat at {title}.",
 }
 
 
@@ -336,7 +350,7 @@ def reminders_send(*, now: datetime | None = None, limit: int = 500) -> int:
             if _reminder_stale(reminder, now):
                 Reminder.objects.filter(pk=reminder.pk).update(skipped=True)
                 continue
-            _reminder_queue(reminder)
+            _reminder_queue(reminder, now)
             Reminder.objects.filter(pk=reminder.pk).update(sent_at=now)
             queued += 1
     return queued
@@ -452,45 +466,69 @@ def _reminder_stale(reminder: Reminder, now: datetime) -> bool:
     return False
 
 
-def _reminder_queue(reminder: Reminder) -> None:
-    """The message in the reader's own zone; a seat's confirmation carries the invitation
+def _reminder_queue(reminder: Reminder, now: datetime) -> None:
+    """The notification in the reader's own zone; a seat's confirmation carries the invitation
     (.ics) and links for web calendars, a cancellation the .ics that takes it back."""
     booking = reminder.booking
-    if not booking.user.email:
-        return
     occurrence = booking.occurrence
-    reader_zone = time_zone_of(booking.user)  # the email shows the reader's own time
+    reader_zone = time_zone_of(booking.user)  # every channel shows the reader's own time
     invitation = reminder.kind in INVITATIONS
+    hosts = selectors.hosts_of(series=occurrence.series)
+    sessions_path = reverse("officehours_sessions")
     context = {
         "reminder": reminder,
         "booking": booking,
         "occurrence": occurrence,
         "zone": reader_zone.key,
-        "portal_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("officehours_sessions"),
+        "portal_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + sessions_path,
+        "hosts": hosts if invitation else (),
     }
     if invitation:
         context |= {
-            "hosts": selectors.hosts_of(series=occurrence.series),
             "google_url": calendar.google_calendar_url(booking),
             "outlook_url": calendar.outlook_calendar_url(booking),
         }
     with timezone.override(reader_zone):
         body = render_to_string("officehours/email/reminder.txt", context)
+        when = (
+            f"{date_format(timezone.localtime(occurrence.starts_at), 'l j F, H:i')}"
+            f"–{date_format(timezone.localtime(occurrence.ends_at), 'H:i')} ({reader_zone.key})"
+        )
     files = ()
     if invitation or reminder.kind in (Reminder.Kind.CANCELLED, Reminder.Kind.WITHDRAWN):
         ics = calendar.booking_ics(booking)  # REQUEST while the seat stands, else CANCEL
         method = "REQUEST" if booking.status == Booking.Status.CONFIRMED else "CANCEL"
         files = (File(f"office-hours-{booking.pk}.ics", ics, f"text/calendar; method={method}"),)
-    message_queue(
-        key=f"officehours.reminder:{reminder.pk}",
-        kind=f"officehours.{reminder.kind}",
-        to=booking.user.email,
+    title = SUBJECTS[reminder.kind].format(title=occurrence.series.title)
+    facts = [("When", when)]
+    if hosts and invitation:
+        facts.append(("Hosted by", ", ".join(host.name for host in hosts)))
+    going = reminder.kind not in (
+        Reminder.Kind.CANCELLED,
+        Reminder.Kind.WITHDRAWN,
+        Reminder.Kind.RECORDING,
+    )
+    actions = []
+    if going and occurrence.location.startswith(("https://", "http://")):
+        actions.append(Action("Join the session", occurrence.location, primary=True))
+    if reminder.kind == Reminder.Kind.RECORDING and occurrence.recording_url:
+        actions.append(Action("Watch the recording", occurrence.recording_url, primary=True))
+    actions.append(Action("Your office hours", sessions_path))
+    notify(
         user=booking.user,
-        subject=SUBJECTS[reminder.kind].format(title=occurrence.series.title),
-        body=body,
-        files=files,
+        key=f"officehours.reminder:{reminder.pk}",
+        content=Content(
+            kind=f"officehours.{reminder.kind}",
+            title=title,
+            text=TEXTS[reminder.kind].format(title=occurrence.series.title),
+            url=sessions_path,
+            facts=tuple(facts),
+            actions=tuple(actions),
+        ),
+        email=Email(subject=title, body=body, files=files),
         # a reminder before the session is no use once it has started
         expires_at=occurrence.starts_at if reminder.kind in REMINDERS_BEFORE else None,
+        now=now,
     )
 
 

@@ -8,12 +8,27 @@ from contextlib import contextmanager
 from django.core import mail
 
 from portal.celery import app
+from portal.outbox.models import Message
 from portal.outbox.services import messages_deliver
 
 
 def delivered() -> list:
+    """Everything queued so far, each message delivered at its own moment (a test that queues
+    with a simulated clock queues for then; the worker would send it when that time came)."""
     messages_deliver()
+    while moment := (
+        Message.objects.filter(state=Message.State.PENDING)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    ):
+        if not messages_deliver(now=moment) and not _pending_due(moment):
+            break
     return mail.outbox
+
+
+def _pending_due(moment) -> bool:
+    return Message.objects.filter(state=Message.State.PENDING, next_attempt_at__lte=moment).exists()
 
 
 @contextmanager

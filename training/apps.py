@@ -8,6 +8,19 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training"
 
     def ready(self):
+        from notifications import actions, kinds
+
+        from . import chat_actions
+
+        actions.register(actions.ActionSpec("lesson_done", chat_actions.lesson_done))
+
+        kinds.register(
+            kinds.Kind(
+                "training.assignment_overdue",
+                label="A module required for your role is overdue",
+                group="Training",
+            )
+        )
         from portal import navigation, panels
         from portal.tiers import events
 

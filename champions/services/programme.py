@@ -12,9 +12,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from notifications.content import Action, Content
+from notifications.services import Email, notify_person
 from portal.audit.services import record
 from portal.navigation import absolute_url
-from portal.outbox.services import message_queue
 from portal.people.models import Staff
 from portal.tiers.services import engagement_record
 
@@ -157,14 +158,24 @@ def _invitation_queue(champion: Champion) -> None:
     """The invitation, queued with the decision (sent by the outbox's worker, not this request)."""
     from django.urls import reverse
 
-    message_queue(
-        key=f"champions.invitation:{champion.pk}:{champion.updated_at:%Y%m%d%H%M%S%f}",
-        kind="champions.invitation",
-        to=champion.staff.email,
+    subject = "You are invited to be a community champion"
+    notify_person(
         user=champion.staff.user,
-        subject="You are invited to be a community champion",
-        body=render_to_string(
-            "champions/email/invitation.txt",
-            {"champion": champion, "url": absolute_url(reverse("champions_me"))},
+        address=champion.staff.email,
+        key=f"champions.invitation:{champion.pk}:{champion.updated_at:%Y%m%d%H%M%S%f}",
+        content=Content(
+            kind="champions.invitation",
+            title=subject,
+            text="Join the colleagues who take part in the community and help others start. "
+            "See what it asks of you, and accept or decline.",
+            url=reverse("champions_me"),
+            actions=(Action("See the invitation", reverse("champions_me"), primary=True),),
+        ),
+        email=Email(
+            subject=subject,
+            body=render_to_string(
+                "champions/email/invitation.txt",
+                {"champion": champion, "url": absolute_url(reverse("champions_me"))},
+            ),
         ),
     )

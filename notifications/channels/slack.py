@@ -34,6 +34,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from ..content import Action, Content
+from .errors import NotFound as BaseNotFound
 from .errors import Permanent, Temporary
 
 logger = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ NOT_FOUND = "Slack knows no one with this email."
 DIRECT_MESSAGE_GONE = {"channel_not_found", "user_not_found", "user_disabled", "cannot_dm_bot"}
 
 
-class NotFound(Permanent):
+class NotFound(BaseNotFound):
     """This person is not on the Slack workspace (the core sends email instead)."""
 
 

@@ -19,9 +19,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.content import Action, Content
+from notifications.services import Email, notify
+
 from ..navigation import absolute_url
 from ..outbox.dispatch import dispatch
-from ..outbox.services import File, message_queue
+from ..outbox.services import File
 from ..pdf import pdf_from_template
 from ..people.models import Staff
 from ..permissions import VIEW_REPORTS, can_view_reports
@@ -102,14 +105,18 @@ def digest_deliver(*, delivery_id: int, as_of: datetime) -> int:
         )
         if not claimed or not body:
             return 0
-        message_queue(
-            key=f"reports.digest:{delivery.pk}",
-            kind="reports.digest",
-            to=user.email,
+        notify(
             user=user,
-            subject=subject,
-            body=body,
-            files=files,
+            key=f"reports.digest:{delivery.pk}",
+            content=Content(
+                kind="reports.digest",
+                title=subject,
+                text="This week's adoption report is ready (the email has it as a PDF).",
+                url=reverse("reports"),
+                actions=(Action("Open the report", reverse("reports"), primary=True),),
+            ),
+            email=Email(subject=subject, body=body, files=files),
+            now=as_of,
         )
     return 1
 

@@ -17,10 +17,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.content import Action, Content
+from notifications.services import Email, notify_person
+
 from ..accounts.zones import time_zone_of
 from ..navigation import absolute_url
 from ..outbox.dispatch import dispatch
-from ..outbox.services import message_queue
 from .digest import week_of
 from .models import TargetReminder
 
@@ -127,11 +129,18 @@ def _queue(reminder: TargetReminder) -> None:
                 "portal_name": settings.PORTAL_NAME,
             },
         )
-    message_queue(
-        key=f"reports.target_reminder:{reminder.pk}",
-        kind="reports.target_reminder",
-        to=staff.email,
+    subject = f"A reminder: your next step in {settings.PORTAL_NAME}"
+    notify_person(
         user=staff.user,
-        subject=f"A reminder: your next step in {settings.PORTAL_NAME}",
-        body=body,
+        address=staff.email,
+        key=f"reports.target_reminder:{reminder.pk}",
+        content=Content(
+            kind="reports.target_reminder",
+            title=subject,
+            text=(f"{asker.display_name} asks you to" if asker else "Please")
+            + (f" reach {target.name}." if target else " take your next step."),
+            url=reverse("my_path"),
+            actions=(Action("See your next step", reverse("my_path"), primary=True),),
+        ),
+        email=Email(subject=subject, body=body),
     )

@@ -20,11 +20,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+
+from notifications.content import Action, Content
+from notifications.services import Email, notify_person
 
 from ..accounts.links import sign_in_url_for
 from ..outbox.dispatch import dispatch
-from ..outbox.services import message_queue
 from ..people.importing.reading import Unreadable, decode
 from ..people.models import Staff
 from ..people.services import directory_revise
@@ -342,13 +345,30 @@ def invitations_send(*, wave_id: int, now: datetime | None = None) -> int:
                 "wave": wave,
                 "url": sign_in_url_for(invitation.staff),
             }
-            message_queue(
-                key=f"rollout.invitation:{invitation.pk}",
-                kind="rollout.invitation",
-                to=invitation.staff.email,
+            subject = "You're invited: our customer community"  # the wave's name is ours
+            text = (
+                "You are invited to take part in our customer community, together with a "
+                "group of colleagues, at the depth your role needs."
+            )
+            if wave.sponsor_message:
+                sponsor = f" – {wave.sponsor_name}" if wave.sponsor_name else ""
+                text += f"\n\n{wave.sponsor_message}{sponsor}"
+            notify_person(
                 user=invitation.staff.user,
-                subject="You're invited: our customer community",  # the wave's name is ours
-                body=render_to_string("rollout/email/invitation.txt", context),
+                address=invitation.staff.email,
+                key=f"rollout.invitation:{invitation.pk}",
+                content=Content(
+                    kind="rollout.invitation",
+                    title=subject,
+                    text=text,
+                    url=reverse("my_path"),
+                    actions=(Action("See your path", reverse("my_path"), primary=True),),
+                ),
+                email=Email(
+                    subject=subject,
+                    body=render_to_string("rollout/email/invitation.txt", context),
+                ),
+                now=now,
             )
             queued += 1
     logger.info("Wave %s: %s invitations queued", wave_id, queued)

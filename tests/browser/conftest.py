@@ -158,7 +158,11 @@ def no_policy_violations(live_server):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import Error, sync_playwright
+    from playwright.sync_api import Error, expect, sync_playwright
+
+    # A 2-core machine running the suite in parallel answers slowly at times: assertions wait
+    # as long as actions do (the context's default in portal_page), not Playwright's 5 s.
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as playwright:
         executable = DEBIAN_CHROMIUM if Path(DEBIAN_CHROMIUM).exists() else None

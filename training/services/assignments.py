@@ -11,9 +11,11 @@ from datetime import datetime
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from notifications.content import Action, Content
+from notifications.services import Email, notify_person
 from portal.navigation import absolute_url
-from portal.outbox.services import message_queue
 
 from .. import selectors
 from ..models import AssignmentReminder
@@ -47,13 +49,25 @@ def assignment_reminders_send(*, now: datetime | None = None) -> int:
                 "due_on": reminder.due_on,
                 "url": absolute_url(module.get_url() or "/"),
             }
-            message_queue(
-                key=f"training.assignment_overdue:{reminder.pk}",
-                kind="training.assignment_overdue",
-                to=reminder.staff.email,
+            path = module.get_url() or "/"
+            notify_person(
                 user=reminder.staff.user,
-                subject=f"Overdue: {module.title}",
-                body=render_to_string("training/email/assignment_overdue.txt", context),
+                address=reminder.staff.email,
+                key=f"training.assignment_overdue:{reminder.pk}",
+                content=Content(
+                    kind="training.assignment_overdue",
+                    title=f"Overdue: {module.title}",
+                    text=f"{module.title} is required for your role and takes about "
+                    f"{module.estimated_minutes} minutes.",
+                    url=path,
+                    facts=(("Was due", date_format(reminder.due_on, "j F Y")),),
+                    actions=(Action("Start the module", path, primary=True),),
+                ),
+                email=Email(
+                    subject=f"Overdue: {module.title}",
+                    body=render_to_string("training/email/assignment_overdue.txt", context),
+                ),
+                now=now,
             )
             queued += 1
     logger.info("Assignment reminders: %s queued", queued)
