@@ -6,6 +6,14 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
+        from notifications import kinds
+
+        for key, label, group, optional in (
+            ("rollout.invitation", "You are invited to a wave of the rollout", "Rollout", False),
+            ("reports.digest", "The weekly adoption report", "Reports", True),
+            ("reports.target_reminder", "A reminder of your next step", "Your path", True),
+        ):
+            kinds.register(kinds.Kind(key, label=label, group=group, optional=optional))
         from allauth.account import signals as allauth_signals
         from django.conf import settings
         from django.contrib.auth.signals import user_logged_in
