@@ -28,14 +28,23 @@ class SettingsForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if (data.get("quiet_from") is None) != (data.get("quiet_until") is None):
-            raise forms.ValidationError("Give both ends of your quiet hours, or neither.")
+        start, end = data.get("quiet_from"), data.get("quiet_until")
+        both_read = "quiet_from" not in self.errors and "quiet_until" not in self.errors
+        if both_read and (start is None) != (end is None):
+            # on the end left empty, so the person is taken to the field to fill
+            missing = "quiet_until" if end is None else "quiet_from"
+            self.add_error(missing, "Give both ends of your quiet hours, or neither.")
         return data
 
 
 def channels_offered() -> list[tuple[str, str]]:
-    """The channels a person can pick here: those this portal is connected to."""
-    return [(key, label) for key, label in kinds.CHANNELS.items() if configured(key)]
+    """The channels a person can pick here: those this portal is connected to. The inbox is
+    not a choice: every notification is in it, whatever else is ticked."""
+    return [
+        (key, label)
+        for key, label in kinds.CHANNELS.items()
+        if key in kinds.DELIVERED and configured(key)
+    ]
 
 
 def channels_posted(data) -> dict[str, list[str]]:

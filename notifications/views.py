@@ -5,12 +5,16 @@ Slack's button callbacks (the last three answer without a session: their signatu
 import logging
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.redirects import url_is_ours
 
 from . import kinds, links, selectors, services
 from .forms import SettingsForm, channels_offered, channels_posted
@@ -18,53 +22,75 @@ from .models import Click, Notification, Settings
 
 logger = logging.getLogger(__name__)
 
+SAVED = "Your notification settings are saved."
+
 
 @require_GET
 def inbox(request):
+    return _inbox_render(request, "notifications/inbox.html")
+
+
+def _inbox_render(request, template: str, **extra):
     items = selectors.inbox(user=request.user)
     for item in items:  # opened from here counts as the inbox's click, and reads it
         item.link = item.path and links.tracked_path(
             notification_id=item.pk, channel="inbox", path=item.path
         )
     unread = selectors.unread_count(user=request.user)
-    return render(request, "notifications/inbox.html", {"items": items, "unread": unread})
+    return render(request, template, {"items": items, "unread": unread, **extra})
 
 
 @require_GET
 def bell(request):
-    return render(
-        request, "notifications/_bell.html", {"unread": selectors.unread_count(user=request.user)}
-    )
+    # Asked for by every open page now and then: rendered without the request, so none of
+    # the site's context processors (the menu, the roles) runs for it. One count, no more.
+    unread = selectors.unread_count(user=request.user)
+    return HttpResponse(render_to_string("notifications/_bell.html", {"unread": unread}))
 
 
 @require_POST
 def read_all(request):
     services.notification_read(user=request.user)
-    if request.htmx:
-        return inbox(request)
+    if request.htmx:  # the inbox's list, and the header's bell out of band
+        return _inbox_render(request, "notifications/inbox.html#read", oob=True)
     return redirect("notifications_inbox")
 
 
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
     own = Settings.objects.filter(user=request.user).first() or Settings(user=request.user)
-    form = SettingsForm(request.POST or None, instance=own)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = SettingsForm(request.POST if posted else None, instance=own)
+    if posted and form.is_valid():
         with transaction.atomic():
             form.save()
             services.choices_save(user=request.user, channels_by_kind=channels_posted(request.POST))
-        messages.success(request, "Your notification settings are saved.")
-        return redirect("notifications_settings")
-    status = 400 if request.method == "POST" else 200
+        if not request.htmx:
+            messages.success(request, SAVED)
+            return redirect("notifications_settings")
+    ticked = channels_posted(request.POST) if posted and not form.is_valid() else {}
     rows = [
-        {"kind": kind, "channels": services.channels_chosen(user=request.user, kind=kind)}
+        {
+            "kind": kind,
+            "channels": ticked.get(kind.key)
+            if kind.key in ticked
+            else services.channels_chosen(user=request.user, kind=kind),
+        }
         for kind in kinds.all_kinds()
     ]
+    template = "notifications/settings.html"
+    if request.htmx and posted:
+        template += "#settings-form"
     return render(
         request,
-        "notifications/settings.html",
-        {"form": form, "rows": rows, "channels": channels_offered()},
-        status=status,
+        template,
+        {
+            "form": form,
+            "rows": rows,
+            "channels": channels_offered(),
+            "saved": SAVED if posted and form.is_valid() else "",
+        },
+        status=400 if posted and not form.is_valid() else 200,
     )
 
 
@@ -72,7 +98,7 @@ def settings_page(request):
 def go(request, token):
     """A tracked link: count the click (once per channel is enough), then go there."""
     target = links.tracked_target(token)
-    if target is None:
+    if target is None or not url_is_ours(request, target[2]):  # never off this site
         return render(request, "notifications/link_broken.html", status=404)
     notification_id, channel, path = target
     notification = Notification.objects.filter(pk=notification_id).first()
@@ -92,7 +118,7 @@ def unsubscribe(request, token):
         return render(request, "notifications/link_broken.html", status=404)
     user_id, kind_key = target
     kind = kinds.registry.get(kind_key)
-    if kind is None:
+    if kind is None or not get_user_model().objects.filter(pk=user_id).exists():
         return render(request, "notifications/link_broken.html", status=404)
     done = False
     if request.method == "POST":
@@ -107,13 +133,17 @@ def unsubscribe(request, token):
 @csrf_exempt  # Slack signs its callbacks; the signature is checked before anything is read
 @require_POST
 def slack_actions(request):
-    from .slack_interactivity import Refused, verify
+    from .slack_interactivity import Refused, Unreadable, verify
 
     try:
         payload = verify(request)
+    except Unreadable as refusal:
+        return JsonResponse({"error": str(refusal)}, status=400)
     except Refused as refusal:
         return JsonResponse({"error": str(refusal)}, status=401)
     outcome = services.slack_action_handle(payload)
     if outcome is None:
-        return HttpResponse(status=400)
-    return HttpResponse(status=200)
+        return JsonResponse(
+            {"error": "This is not a button of one of the portal's messages."}, status=400
+        )
+    return HttpResponse(status=200)  # the answer in place goes to its response_url
