@@ -78,12 +78,12 @@ def scim_user_delete(*, pk: str, if_match: str | None = None) -> None:
         version_check(if_match, user_data(staff, "")["meta"]["version"], f"User {pk}")
         person_deactivate(staff=staff)
         scim = scim_of(staff)
-        if scim is None:
+        if scim is None:  # made by the HR import: their address stands in for a userName
+            key = email_key(staff.email)
+            if ScimUser.objects.filter(user_name_key=key).exists():  # another User's userName
+                key = f"{key}#deleted-{staff.pk}"
             ScimUser.objects.create(
-                staff=staff,
-                user_name=staff.email,
-                user_name_key=email_key(staff.email),
-                deleted_at=timezone.now(),
+                staff=staff, user_name=staff.email, user_name_key=key, deleted_at=timezone.now()
             )
         else:
             ScimUser.objects.filter(pk=scim.pk).update(deleted_at=timezone.now())

@@ -372,3 +372,20 @@ def test_not_json_and_nul_characters_are_scim_errors(scim):
     nul = scim.post("Users", user_payload("ann\x00@example.com"))
     assert nul.status_code == 400 and nul["Content-Type"] == "application/scim+json"
     assert not Staff.objects.exists()
+
+
+def test_deleting_someone_the_hr_import_made_whose_address_is_another_users_user_name(scim):
+    carl = StaffFactory(employee_id="E7", email="carl@example.com")
+    dana = _joiner(scim, "carl@example.com", email="dana@example.com")  # her userName: his address
+    assert dana["id"] != str(carl.pk)
+    assert scim.delete(f"Users/{carl.pk}").status_code == 204
+    carl.refresh_from_db()
+    assert not carl.active and scim.get(f"Users/{carl.pk}").status_code == 404
+    assert scim.get(f"Users/{dana['id']}").json()["userName"] == "carl@example.com"
+    back = scim.post(
+        "Users",
+        user_payload(
+            "carl.b@example.com", email="carl@example.com", enterprise={"employeeNumber": "E7"}
+        ),
+    )
+    assert back.status_code == 201 and back.json()["id"] == str(carl.pk)
