@@ -9,7 +9,7 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import actions, kinds, services
+        from . import actions, kinds, nudges, services
 
         kinds.register(
             kinds.Kind(
@@ -20,3 +20,9 @@ class NotificationsConfig(AppConfig):
             )
         )
         actions.register(actions.ActionSpec("not_now", services.not_now))
+        nudges.kinds_register()
+        from portal.reports import sections
+
+        from .reports import nudges_table
+
+        sections.register(sections.Section("nudges", nudges_table, order=60, about=sections.SOME))

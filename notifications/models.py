@@ -8,6 +8,7 @@ sets quiet hours and the daily digest (`Settings`).
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -101,3 +102,50 @@ class Settings(models.Model):
 
     def __str__(self):
         return str(self.user_id)
+
+
+def _nudge_types() -> list[tuple[str, str]]:
+    from .nudges import type_choices  # the registry imports these models
+
+    return type_choices()
+
+
+class NudgeRule(models.Model):
+    """A nudge as community managers set it (`notifications.nudges`): on or off, its words, at
+    most how often one person gets it. Who gets it, and when, is the nudge type's code."""
+
+    type = models.CharField(max_length=40, unique=True, choices=_nudge_types)
+    enabled = models.BooleanField(
+        "on", default=False, help_text="Off: nobody gets this nudge. Every nudge starts off."
+    )
+    title = models.CharField(
+        max_length=200,
+        help_text="One line: the email's subject, the chat message's heading. Words in braces "
+        "are filled in for each person; the ones this nudge knows are listed below.",
+    )
+    text = models.TextField(
+        help_text="A few sentences; a blank line starts a paragraph. Braces as in the title: "
+        "{first_name} is the person's first name, the others are listed below."
+    )
+    every_days = models.PositiveSmallIntegerField(
+        "at most every (days)",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="One person gets this nudge at most once in this many days.",
+    )
+    channels = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The channels people take this nudge by unless they chose their own. None "
+        "ticked: the default for every kind of message.",
+    )
+    checked_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it was last evaluated."
+    )
+
+    class Meta:
+        ordering = ["type"]
+        verbose_name = "nudge"
+
+    def __str__(self):
+        return self.get_type_display()

@@ -393,6 +393,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "training.tasks.assignment_reminders_sweep",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Nudges community managers switched on, evaluated set-wise; each person once per interval.
+    "notifications-nudges": {
+        "task": "notifications.tasks.nudges_evaluate",
+        "schedule": 900.0,
+    },
     # Events older than EVENT_RETENTION_MONTHS lose their details (nothing while it is unset).
     "privacy-events-retention": {
         "task": "portal.tasks.privacy_events_retention",

@@ -355,8 +355,8 @@ def test_a_manager_report_adds_one_query_for_the_line(org, django_assert_num_que
     scope = report_scope(user=org.manager_user, staff=org.staff["S1"], params=QueryDict())
     frames_forget()
     # The report alone (the scope is built: no name lists, one state check), plus the line.
-    # 12: state, people, waves?, periods, tiers, roles, 6 sections (pulse: whole organisation)
-    report_only = 12
+    # 13: state, people, waves?, periods, tiers, roles, 7 sections (pulse: whole organisation)
+    report_only = 13
     with django_assert_num_queries(report_only + 1):
         adoption = adoption_report(scope=scope, now=NOW)
     assert adoption.headline.people == 7
@@ -381,7 +381,8 @@ def test_kept_numbers_follow_changes(org, leader_user):
     assert (headline.at_target, headline.reached_this_week) == (10, 4)  # S9 U1 U3 N1
 
 
-COLD = 17  # one state check (the scope's frames serve the report), people (and whether there
+COLD = 18  # one state check (the scope's frames serve the report), people (and whether there
 # are waves), periods,
-WARM = 14  # 3 name lists, tiers, roles, the sections (sign-ins 1, waves 1, office hours 1,
-# FAQ 1, champions 2, pulse 2); warm: the same without the people, the wave check and the periods
+WARM = 15  # 3 name lists, tiers, roles, the sections (sign-ins 1, waves 1, office hours 1,
+# FAQ 1, champions 2, pulse 2, nudges 1); warm: the same without the people, the wave check
+# and the periods

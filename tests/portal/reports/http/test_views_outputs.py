@@ -183,12 +183,12 @@ def test_downloads_carry_the_filters_of_the_view(client, org, htmx):
 # Session, user, the person (twice for a leader with no staff record: linked, then by email),
 # permissions (two), the frames' state check (once: the filter lists, which the whole
 # organisation takes from the kept frames, and the numbers share it), the filter lists (three),
-# tiers, role targets, sign-ins, the domain apps' sections (four) and the digest choice. The
+# tiers, role targets, sign-ins, the domain apps' sections (five) and the digest choice. The
 # first request after the data changed also reads the organisation's two frames (and whether
 # the programme is rolled out in waves, for who counts as invited).
-DASHBOARD_QUERIES = 21  # + the rollout's sections: waves, pulse by wave and by department
+DASHBOARD_QUERIES = 22  # + the rollout's sections: waves, pulse by wave and by department
 FRAME_READS = 3
-MANAGER_QUERIES = 24  # no second person lookup; 'manages anyone' once; the line check, its
+MANAGER_QUERIES = 25  # no second person lookup; 'manages anyone' once; the line check, its
 # filter lists, the switcher; the last activity of the people table's page;
 # the waves section (pulse results are for the whole organisation only); the audit log's entry
 # (the page names the manager's people)
