@@ -12,8 +12,9 @@ from .paging import response_parameters, search_parameters
 from .user_views import base_url, not_modified_or
 
 
-def _one(request, group, status=200):
-    """One Group as answered, its version in the `ETag` header too (RFC 7644 §3.14)."""
+def _one(request, group, parameters, status=200):
+    """One Group as answered, its version in the `ETag` header too (RFC 7644 §3.14);
+    `parameters` read before any write."""
     data = groups.group_data(group, groups.member_ids([group])[group.pk], base_url(request))
     resource = Group.model_validate(data, scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
     headers = {"ETag": data["meta"]["version"]}
@@ -22,7 +23,7 @@ def _one(request, group, status=200):
     return scim_response(
         resource.model_dump(
             scim_ctx=Context.RESOURCE_QUERY_RESPONSE,
-            response_parameters=response_parameters(request.GET.dict()),
+            response_parameters=parameters,
         ),
         status=status,
         headers=headers,
@@ -63,8 +64,9 @@ def _search(request, source: dict):
 def groups_view(request):
     if request.method == "GET":
         return _search(request, request.GET.dict())
+    parameters = response_parameters(request.GET.dict())
     resource = Group.model_validate(body(request), scim_ctx=Context.RESOURCE_CREATION_REQUEST)
-    return _one(request, groups.scim_group_create(resource=resource), status=201)
+    return _one(request, groups.scim_group_create(resource=resource), parameters, status=201)
 
 
 @scim_endpoint("POST", writes_directory=False)
@@ -82,8 +84,9 @@ def group_view(request, pk):
     if group is None:
         raise ScimError(404, f"No Group has the id {pk!r} here.")
     if_match = request.headers.get("If-Match")
+    parameters = response_parameters(request.GET.dict())
     if request.method == "GET":
-        return not_modified_or(request, lambda: _one(request, group))
+        return not_modified_or(request, lambda: _one(request, group, parameters))
     if request.method == "DELETE":
         groups.scim_group_delete(group=group, if_match=if_match)
         return HttpResponse(status=204)
@@ -99,4 +102,4 @@ def group_view(request, pk):
         group = groups.scim_group_patch(
             group=group, patch=patch, base=base_url(request), if_match=if_match
         )
-    return _one(request, group)
+    return _one(request, group, parameters)

@@ -6,7 +6,7 @@ selector or service, and answers the person as they now stand in the directory.
 """
 
 from django.http import HttpResponse
-from scim2_models import Context, ListResponse, PatchOp
+from scim2_models import Context, ListResponse, PatchOp, ResponseParameters
 
 from . import selectors, services
 from .endpoint import body, scim_endpoint
@@ -22,9 +22,10 @@ def base_url(request) -> str:
     return request.build_absolute_uri("/scim/v2/")
 
 
-def user_response(request, staff, status: int = 200):
+def user_response(request, staff, parameters: ResponseParameters, status: int = 200):
     """One User as answered to GET, POST, PUT and PATCH: its version in the `ETag` header too
-    (RFC 7644 §3.14), whatever `attributes` leaves of `meta`."""
+    (RFC 7644 §3.14), whatever `attributes` leaves of `meta`. `parameters` are read before any
+    write, so a bad `attributes` is refused before anything changes."""
     data = user_data(staff, base_url(request))
     resource = UserResource.model_validate(data, scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
     headers = {"ETag": data["meta"]["version"]}
@@ -33,7 +34,7 @@ def user_response(request, staff, status: int = 200):
     return scim_response(
         resource.model_dump(
             scim_ctx=Context.RESOURCE_QUERY_RESPONSE,
-            response_parameters=response_parameters(request.GET.dict()),
+            response_parameters=parameters,
         ),
         status=status,
         headers=headers,
@@ -72,10 +73,12 @@ def _search(request, source: dict):
 def users(request):
     if request.method == "GET":
         return _search(request, request.GET.dict())
+    parameters = response_parameters(request.GET.dict())
     resource = UserResource.model_validate(
         resource_normalised(body(request)), scim_ctx=Context.RESOURCE_CREATION_REQUEST
     )
-    return user_response(request, services.scim_user_create(resource=resource), status=201)
+    staff = services.scim_user_create(resource=resource)
+    return user_response(request, staff, parameters, status=201)
 
 
 @scim_endpoint("POST", writes_directory=False)
@@ -86,11 +89,12 @@ def users_search(request):
 @scim_endpoint("GET", "PUT", "PATCH", "DELETE")
 def user(request, pk):
     if_match = request.headers.get("If-Match")
+    parameters = response_parameters(request.GET.dict())
     if request.method == "GET":
         staff = selectors.scim_user(pk)
         if staff is None:
             raise ScimError(404, selectors.user_not_found(pk))
-        return not_modified_or(request, lambda: user_response(request, staff))
+        return not_modified_or(request, lambda: user_response(request, staff, parameters))
     if request.method == "DELETE":
         services.scim_user_delete(pk=pk, if_match=if_match)
         return HttpResponse(status=204)
@@ -106,7 +110,7 @@ def user(request, pk):
         staff = services.scim_user_patch(
             pk=pk, patch=patch, base=base_url(request), if_match=if_match
         )
-    return user_response(request, staff)
+    return user_response(request, staff, parameters)
 
 
 def not_modified_or(request, answer):

@@ -389,3 +389,27 @@ def test_deleting_someone_the_hr_import_made_whose_address_is_another_users_user
         ),
     )
     assert back.status_code == 201 and back.json()["id"] == str(carl.pk)
+
+
+def test_a_bad_attributes_parameter_on_a_write_is_refused_before_anything_changes(scim):
+    ann = _joiner(scim, displayName="Ann")
+    before = _revision()
+    patched = scim.client.patch(
+        f"/scim/v2/Users/{ann['id']}?attributes=no%20such",
+        {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "displayName", "value": "Changed"}],
+        },
+        content_type="application/scim+json",
+        HTTP_AUTHORIZATION=f"Bearer {scim.token}",
+    )
+    assert patched.status_code == 400 and patched.json()["scimType"] == "invalidPath"
+    created = scim.client.post(
+        "/scim/v2/Users?attributes=no%20such",
+        user_payload("bo@example.com"),
+        content_type="application/scim+json",
+        HTTP_AUTHORIZATION=f"Bearer {scim.token}",
+    )
+    assert created.status_code == 400
+    assert Staff.objects.get(pk=ann["id"]).display_name == "Ann"
+    assert Staff.objects.count() == 1 and _revision() == before
