@@ -81,6 +81,8 @@ def test_allowlist_names_only_urls_that_exist():
         "scim_unknown": {"rest": "x"},
         "scim_user": {"pk": "1"},
         "scim_group": {"pk": "1"},
+        "notifications_go": {"token": "x"},
+        "notifications_unsubscribe": {"token": "x"},
     }
     for name in PUBLIC_URL_NAMES:
         reverse(name, kwargs=with_arguments.get(name))
