@@ -13,7 +13,7 @@ class SettingsForm(forms.ModelForm):
         fields = ["quiet_from", "quiet_until", "daily_digest", "digest_time"]
         labels = {
             "quiet_from": "Quiet from",
-            "quiet_until": "until",
+            "quiet_until": "Quiet until",
             "daily_digest": "Bundle what can wait into one message a day",
             "digest_time": "Send the daily message at",
         }

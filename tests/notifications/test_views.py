@@ -299,7 +299,7 @@ def test_a_kind_nobody_may_turn_off_keeps_email_when_every_box_is_unticked(clien
     assert client.post(SETTINGS, form).status_code == 302
     assert Choice.objects.get(user=ana, kind=MUST).channels == ["email"]
     assert Choice.objects.get(user=ana, kind="officehours.promoted").channels == ["slack"]
-    assert "Always comes at least by email" in page(client.get(SETTINGS))
+    assert "Cannot be turned off: it comes at least by email." in page(client.get(SETTINGS))
 
 
 @pytest.mark.parametrize(

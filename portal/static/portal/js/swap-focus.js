@@ -5,7 +5,7 @@
 // data-swap-focus, else its status or alert message, else its first heading, else the region.
 // What focus lands on is also said in the page's live region (#announcer). A swap that leaves
 // the focused element in place (live search while typing, a filter) moves nothing; what the
-// region marks with data-announce is still said.
+// region marks with data-announce is still said. A region marked data-swap-quiet is left alone.
 (function () {
   var SELECTORS = [
     '[aria-invalid="true"]',
@@ -40,6 +40,9 @@
     // An outerHTML swap replaces the target itself: find its successor by id.
     var region = (target.id && document.getElementById(target.id)) || target;
     if (!document.documentElement.contains(region)) return;
+    // A region that refreshes by itself (the header's unread count, on load and every few
+    // minutes) never takes focus nor speaks: nobody pressed anything.
+    if (region.matches("[data-swap-quiet]")) return;
     if (!focusLost()) {
       // Focus stayed where it was (a filter being changed): say what changed, move nothing.
       var said = region.matches("[data-announce]") ? region : region.querySelector("[data-announce]");
