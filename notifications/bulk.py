@@ -80,7 +80,9 @@ def notify_many(
     message per channel they take `kind` by (their choice, else `channels`, else the kind's
     default), not before their quiet hours end; held for their daily digest instead if they
     chose one. `not_now` adds Slack's "Not now" button. Returns the notifications that are new
-    (id, key, user and digest time only)."""
+    (id, key, user and digest time only). Two calls at the very same `now` (to the microsecond)
+    cannot tell each other's rows from their own: each returns both, and their messages still
+    go once (the messages' keys are unique)."""
     kind_ = kinds.kind_of(kind)
     now = now or timezone.now()
     by_key: dict[str, Item] = {}

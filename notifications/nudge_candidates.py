@@ -93,7 +93,8 @@ def informed_one_step(now: datetime, since: datetime) -> list[Candidate]:
 
 def wiifm_place() -> tuple[str, int]:
     """Where the WIIFM video is (the first live lesson with one, at the video) and its length
-    in whole minutes; the training index and the longest allowed length without one."""
+    in whole minutes; without one, the training index (or My path) and the longest length a
+    WIIFM video may have."""
     from training.models import LessonPage, Video
     from training.selectors import training_index_url
     from training.structure import tracked_refs
@@ -107,7 +108,7 @@ def wiifm_place() -> tuple[str, int]:
         )
         minutes = max(1, math.ceil(seconds / 60)) if seconds else WIIFM_MINUTES
         return f"{lesson.url}#video-{ref.id}", minutes
-    return training_index_url() or "", WIIFM_MINUTES
+    return training_index_url() or reverse("my_path"), WIIFM_MINUTES
 
 
 def faq_new_for_role(now: datetime, since: datetime) -> list[Candidate]:
