@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from faq import services as faq_services
 from faq.factories import FAQCategoryPageFactory, FAQEntryPageFactory, FAQIndexPageFactory
-from notifications.models import Choice, Click, Notification, Settings
+from notifications.models import Choice, Click, KindDefault, Notification, Settings
 from officehours import services as officehours_services
 from officehours.factories import OccurrenceFactory, SeriesFactory
 from portal.factories import StaffFactory, UserFactory
@@ -246,3 +246,44 @@ def _shot(target, name: str):
     ARTIFACTS.mkdir(exist_ok=True)
     options = {"full_page": True} if not hasattr(target, "bounding_box") else {}
     target.screenshot(path=ARTIFACTS / f"{name}.png", caret="initial", **options)
+
+
+WAGTAIL_BANNER = {"color-contrast": "Wagtail's success banner (upstream)"}
+
+
+def test_a_community_manager_sees_what_is_connected_and_sets_a_default(
+    sign_in_as, server_lock, community_manager, slack_server, teams_peer
+):
+    portal = sign_in_as(community_manager)
+    page = portal.page
+    page.set_viewport_size(DESKTOP)
+    portal.goto("/admin/")
+    page.get_by_role("link", name="Notification defaults").click()
+    portal.check_a11y()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notification defaults")
+    connections = page.locator(".notification-connections")
+    expect(connections.locator(".notification-connections__item--on")).to_have_count(
+        4
+    )  # email, Slack, Teams to a person and to a channel
+    expect(connections).to_contain_text("Off: set SLACK_SIGNING_SECRET and register")
+    expect(connections).to_contain_text("/notifications/slack/actions/")
+    _shot(page, "notifications-defaults-desktop")
+    page.set_viewport_size(PHONE)
+    portal.check_a11y()
+    page.set_viewport_size({"width": 390, "height": 4000})  # the admin scrolls inside a panel
+    _shot(page, "notifications-defaults-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size(DESKTOP)
+
+    slack = page.get_by_role("checkbox", name="Slack: A reminder the day before")
+    email = page.get_by_role("checkbox", name="Email: A reminder the day before")
+    expect(slack).to_be_checked()  # the portal's default with Slack connected
+    slack.uncheck()
+    email.check()
+    page.get_by_role("button", name="Save the defaults").click()
+    portal.check_a11y(upstream=WAGTAIL_BANNER)
+    expect(page.get_by_text("Saved: 1 kind of message changed.")).to_be_visible()
+    expect(email).to_be_checked()
+    expect(slack).not_to_be_checked()
+    with server_lock:
+        assert KindDefault.objects.get(kind=DAY_BEFORE).channels == ["email", "inbox"]
