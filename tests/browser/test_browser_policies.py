@@ -13,7 +13,7 @@ import logging
 import re
 from urllib.parse import urlsplit
 
-from tests.browser.test_pages_a11y import one_page_of_each_kind
+from tests.walks import one_page_of_each_kind
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 STAFF_PAGES = ["/", "/my-path/", "/office-hours/", "/champions/", "/reports/", "/certificates/"]

@@ -2,32 +2,17 @@
 
 import pytest
 from django.urls import reverse
-from wagtail.fields import StreamField
-from wagtail.models import Page
+
+# A live page per kind: its class and the set of blocks in its body, so every template and every
+# block that changes the markup is checked once (not every page of the same shape). The cheap
+# test-client walk (tests/portal/test_seeded_pages.py) still opens every page.
+from tests.walks import one_page_of_each_kind
 
 EXTRA_PAGES = {
     "staff": ["/accounts/password/change/", "/accounts/2fa/", "/reports/", "/no-such-page/"],
     "leader": ["/reports/"],
     "editor": ["/reports/"],
 }
-
-
-def one_page_of_each_kind() -> list[str]:
-    """A live page per kind: its class and the set of blocks in its body, so every template and
-    every block that changes the markup is checked once (not every page of the same shape).
-    The cheap test-client walk (tests/portal/test_seeded_pages.py) still opens every page."""
-    chosen: dict[tuple, str] = {}
-    for page in Page.objects.live().filter(depth__gt=1).specific().order_by("path"):
-        blocks = sorted(
-            {
-                block.block_type
-                for field in page._meta.get_fields()
-                if isinstance(field, StreamField)
-                for block in getattr(page, field.name)
-            }
-        )
-        chosen.setdefault((type(page).__name__, *blocks), page.url)
-    return list(chosen.values())
 
 
 @pytest.mark.parametrize("account", sorted(EXTRA_PAGES))

@@ -1,9 +1,14 @@
 """Every response of a crawl carries the browser policies, and our pages need nothing inline.
 
-The walk opens every URL pattern (Wagtail's admin included) and every live page of the demo data,
-signed out and as three roles, one link further, plus every script, stylesheet and image those
-pages name; whatever each answers (200, a redirect, 403, 404, a static file), it must carry the
-Content-Security-Policy and the Permissions-Policy (issue 20). Outside the admin it must be the
+The walk opens every URL pattern (Wagtail's admin included) and a live page of each kind of the
+demo data, signed out and as three roles, one link further, plus every script, stylesheet and
+image those pages name; whatever each answers (200, a redirect, 403, 404, a static file), it must
+carry the Content-Security-Policy and the Permissions-Policy (issue 20). It opens one address of
+each kind of place (tests/walks.py: a view with the ids taken out, a page's class and blocks),
+since the headers are set per response by one middleware and what a page has inline comes from
+its view's or its page type's templates; every live page is checked the same way, as every role,
+by the walk in tests/portal/test_seeded_pages.py, and every template is read for inline code by
+test_security_headers.py. Outside the admin it must be the
 site's policy (without `form-action` on the pages that start single sign-on), and each page's
 HTML must keep to it: no `<script>` or `<style>` without the
 request's nonce, no `on...=` handler, no `style=` attribute. A test-client walk cannot run
@@ -19,12 +24,12 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.test import Client
 from django.urls import Resolver404, resolve
-from wagtail.models import Page
 
 from portal.demo import DEMO_PASSWORD
 from portal.settings.browser_policy import ADMIN_DIRECTIVES, SITE_DIRECTIVES, SSO_START_PAGES
 from tests.html_forms import forms_and_links
 from tests.portal.test_url_protection import _all_urls
+from tests.walks import Places, one_page_of_each_kind
 
 # Signing out ends the walk; PDFs take a second each to render and pass the same middleware.
 NOT_WALKED = re.compile(r"logout|\.pdf$|[?&]export=pdf|/failwhale/")
@@ -84,7 +89,8 @@ class _Inline(HTMLParser):
             self.problems.append(f"<{tag}> without a nonce")
 
 
-def _check(path: str, response, who: str) -> list[str]:
+def policy_problems(path: str, response, who: str) -> list[str]:
+    """What is wrong with `response`'s browser policies, and with its page if it is one."""
     where = f"{path} ({who}, {response.status_code})"
     header = response.get("Content-Security-Policy")
     if not header:
@@ -121,20 +127,19 @@ def _view_name(path: str) -> str:
         return ""
 
 
-def _walk(client: Client, who: str) -> tuple[int, list[str]]:
-    """Open the URL patterns and live pages, one link further, and the files pages name;
-    return how many responses were checked and what was wrong with them."""
+def _walk(client: Client, who: str) -> tuple[Places, list[str]]:
+    """Open the URL patterns and a live page of each kind, one link further (a place of each
+    kind), and the files pages name; return the places checked and what was wrong."""
     urls, _ = _all_urls()
-    seeds = [*urls, *(p.url for p in Page.objects.live().filter(depth__gt=1).specific())]
-    queue, seen, wrong, checked = [(url, True) for url in seeds], set(), [], 0
+    queue = [(url, True, False) for url in [*urls, *one_page_of_each_kind()]]
+    places, wrong = Places(), []
     while queue:
-        url, follow = queue.pop(0)
-        if url in seen or NOT_WALKED.search(url):
+        url, follow, linked = queue.pop(0)
+        if not places.wanted(url) or NOT_WALKED.search(url):
             continue
-        seen.add(url)
         response = client.get(url)
-        checked += 1
-        wrong += _check(urlsplit(url).path, response, who)
+        places.opened(url, response.status_code, linked=linked)
+        wrong += policy_problems(urlsplit(url).path, response, who)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode()
@@ -144,23 +149,31 @@ def _walk(client: Client, who: str) -> tuple[int, list[str]]:
         for href in [*page.files, *links]:
             target = urlsplit(urljoin(url, href))
             if not target.netloc and target.path.startswith("/"):
-                queue.append((target.path + (f"?{target.query}" if target.query else ""), False))
-    return checked, wrong
+                path = target.path + (f"?{target.query}" if target.query else "")
+                queue.append((path, False, True))
+    return places, wrong
 
 
 def test_every_response_of_a_crawl_carries_the_browser_policies(seeded_once, db):
     """Signed out and as staff, a leader and a community manager, every response of the walk
     carries the CSP (the admin's under /admin/, else the site's, with no unsafe script source)
     and the Permissions-Policy, and no page of ours has inline script, handlers or styles."""
-    wrong, total = [], 0
+    wrong, opened = [], {}
     for account in (None, "staff", "leader", "editor"):
         client = Client(raise_request_exception=False)
         if account:
             assert client.login(username=account, password=DEMO_PASSWORD)
-        checked, problems = _walk(client, account or "signed out")
-        total += checked
+        places, problems = _walk(client, account or "signed out")
+        opened[account] = places
         wrong += problems
     assert not wrong, "\n".join(wrong[:40]) + (
         f"\n... {len(wrong) - 40} more" if wrong[40:] else ""
     )
-    assert total > 600, total  # the walk reached the admin, pages, static files and more
+    # The walk reached the admin's screens, pages of every kind, static files and more.
+    editor = opened["editor"]
+    assert sum(url.startswith(ADMIN) for url in editor.asked) > 300, len(editor.asked)
+    assert sum(url.startswith("/static/") for url in editor.asked) > 30
+    assert {("page", *kind) for kind in editor.pages.values()} <= {
+        place[:-1] for place in editor.answered
+    }
+    assert sum(len(places.asked) for places in opened.values()) > 1500
