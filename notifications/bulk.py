@@ -26,7 +26,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Q
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -66,6 +66,17 @@ class _Timing:
     zone: zoneinfo.ZoneInfo
 
 
+@dataclass(frozen=True)
+class Sent:
+    """A notification `notify_many` wrote: its row's id and key, whose it is, and when its
+    digest is due (None: its messages were queued)."""
+
+    pk: int
+    key: str
+    user_id: int
+    digest_at: datetime | None
+
+
 def notify_many(
     *,
     kind: str,
@@ -75,14 +86,13 @@ def notify_many(
     channels: Sequence[str] | None = None,
     not_now: bool = False,
     expires_at: datetime | None = None,
-) -> list[Notification]:
+) -> list[Sent]:
     """Owe each item's person its notification, once per key: the inbox row, and one outbox
     message per channel they take `kind` by (their choice, else `channels`, else the kind's
     default), not before their quiet hours end; held for their daily digest instead if they
-    chose one. `not_now` adds Slack's "Not now" button. Returns the notifications that are new
-    (id, key, user and digest time only). Two calls at the very same `now` (to the microsecond)
-    cannot tell each other's rows from their own: each returns both, and their messages still
-    go once (the messages' keys are unique)."""
+    chose one. `not_now` adds Slack's "Not now" button. Returns the notifications that are new.
+    Two calls at the very same `now` (to the microsecond) cannot tell each other's rows from
+    their own: each returns both, and their messages still go once (their keys are unique)."""
     kind_ = kinds.kind_of(kind)
     now = now or timezone.now()
     by_key: dict[str, Item] = {}
@@ -96,22 +106,22 @@ def notify_many(
     before = Notification.objects.aggregate(highest=Max("pk"))["highest"] or 0
     _insert_new(
         Notification,
-        [
-            Notification(
-                user_id=item.user_id,
-                key=item.key,
-                kind=kind_.key,
-                title=item.content.title[:300],
-                text=item.content.text,
-                path=_path_of(item.content.url),
-                facts=[list(fact) for fact in item.content.facts],
-                created_at=now,
-                digest_at=_digest_at(timing.get(item.user_id), kind_, now),
-                nudge=nudge,
-                subject=item.subject,
-            )
+        (
+            {
+                "user_id": item.user_id,
+                "key": item.key,
+                "kind": kind_.key,
+                "title": item.content.title[:300],
+                "text": item.content.text,
+                "path": _path_of(item.content.url),
+                "facts": [list(fact) for fact in item.content.facts],
+                "created_at": now,
+                "digest_at": _digest_at(timing.get(item.user_id), kind_, now),
+                "nudge": nudge,
+                "subject": item.subject,
+            }
             for item in by_key.values()
-        ],
+        ),
     )
     emails: dict[int, str] = {}
     new = []
@@ -119,9 +129,10 @@ def notify_many(
         kind=kind_.key, created_at=now, pk__gt=before
     ).values_list("pk", "key", "user_id", "digest_at", "user__email"):
         if key in by_key:  # this call's, not a row another call wrote at the same moment
-            new.append(Notification(pk=pk, key=key, user_id=user_id, digest_at=digest_at))
+            new.append(Sent(pk, key, user_id, digest_at))
             emails[user_id] = email
-    settings_url = links.absolute(reverse("notifications_settings"))
+    email = _Email(kind_)
+    queued_at = timezone.now()
     messages = []
     for notification in new:
         item = by_key[notification.key]
@@ -136,7 +147,7 @@ def notify_many(
         )
         for channel in _channels(chosen.get(notification.user_id), default, kind_):
             tracked = _tracked(item.content, notification, channel)
-            common = {
+            row = {
                 "key": f"{notification.key}:{channel}",
                 "kind": kind_.key,
                 "channel": channel,
@@ -144,20 +155,18 @@ def notify_many(
                 "to": address,
                 "next_attempt_at": not_before,
                 "expires_at": expires_at,
+                "created_at": queued_at,
             }
             if channel == kinds.EMAIL:
-                subject, body, headers = email_parts(
-                    user_id=notification.user_id,
-                    kind=kind_,
-                    content=tracked,
-                    settings_url=settings_url,
+                row["subject"], row["body"], row["headers"] = email.parts(
+                    user_id=notification.user_id, content=tracked
                 )
-                messages.append(Message(subject=subject, body=body, headers=headers, **common))
             else:
                 if channel == kinds.SLACK and not_now:
                     tracked = replace(tracked, actions=(*tracked.actions, _not_now(notification)))
-                payload = renderer_of(channel)(tracked)
-                messages.append(Message(subject=tracked.title[:300], payload=payload, **common))
+                row["subject"] = tracked.title[:300]
+                row["payload"] = renderer_of(channel)(tracked)
+            messages.append(row)
     _insert_new(Message, messages)
     if messages:
         deliver_soon()
@@ -202,29 +211,34 @@ def _channels(chosen: list[str] | None, default: list[str], kind: kinds.Kind) ->
     return sendable
 
 
-def email_parts(
-    *, user_id: int, kind: kinds.Kind, content: Content, settings_url: str
-) -> tuple[str, str, dict]:
-    """The subject, body (with the footer) and headers `services.notify` gives an email of
-    `content` without an app's own wording."""
-    headers = {}
-    unsubscribe = ""
-    if kind.optional:
-        unsubscribe = links.unsubscribe_url(user_id=user_id, kind=kind.key)
-        headers = {
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
-        }
-    body = render_to_string("notifications/email.txt", {"c": content})
-    footer = render_to_string(
-        "notifications/email_footer.txt",
-        {"kind": kind, "unsubscribe": unsubscribe, "settings_url": settings_url},
-    )
-    subject = f"{settings.PORTAL_NAME}: {content.title}"
-    return subject, f"{body.rstrip()}\n\n{footer}", headers
+class _Email:
+    """The email `services.notify` sends of a content without an app's own wording: subject,
+    body with the footer, and headers (its two templates loaded once per call)."""
+
+    def __init__(self, kind: kinds.Kind):
+        self.kind = kind
+        self.body = get_template("notifications/email.txt")
+        self.footer = get_template("notifications/email_footer.txt")
+        self.settings_url = links.absolute(reverse("notifications_settings"))
+
+    def parts(self, *, user_id: int, content: Content) -> tuple[str, str, dict]:
+        headers = {}
+        unsubscribe = ""
+        if self.kind.optional:
+            unsubscribe = links.unsubscribe_url(user_id=user_id, kind=self.kind.key)
+            headers = {
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
+            }
+        body = self.body.render({"c": content})
+        footer = self.footer.render(
+            {"kind": self.kind, "unsubscribe": unsubscribe, "settings_url": self.settings_url}
+        )
+        subject = f"{settings.PORTAL_NAME}: {content.title}"
+        return subject, f"{body.rstrip()}\n\n{footer}", headers
 
 
-def _not_now(notification: Notification) -> Action:
+def _not_now(notification: Sent) -> Action:
     """Slack's "Not now": marks the notification read (`services.not_now`)."""
     value = links.action_value(
         user_id=notification.user_id,
@@ -235,13 +249,17 @@ def _not_now(notification: Notification) -> Action:
     return Action("Not now", "", action_id=NOT_NOW, value=value)
 
 
-def _insert_new(model, objects: list) -> None:
-    """Insert `objects`, skipping any whose unique key is taken, as one statement executed for
-    all of them. Values are prepared as Django's own insert prepares them."""
-    if not objects:
+def _insert_new(model, rows) -> None:
+    """Insert `rows` (dicts of field attnames; a field left out takes its default), skipping
+    any whose unique key is taken, as one statement executed for all of them. Each value is
+    prepared as Django's own insert prepares it (`get_db_prep_save`)."""
+    rows = list(rows)
+    if not rows:
         return
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields}
+    prepare = [(f.attname, f.get_db_prep_save) for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
@@ -249,8 +267,9 @@ def _insert_new(model, objects: list) -> None:
         f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
         " ON CONFLICT DO NOTHING"
     )
-    rows = [
-        [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objects
+    values = [
+        [prep(row[name], connection) if name in row else defaults[name] for name, prep in prepare]
+        for row in rows
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.executemany(sql, values)

@@ -11,8 +11,9 @@ people choose its channels or unsubscribe from it like any other kind.
 
 `nudges_evaluate` (the task `notifications.tasks.nudges_evaluate`, every 15 minutes) runs each
 enabled rule: its candidates, less everyone who got this nudge within its interval, go to
-`bulk.notify_many` under keys `nudges.<type>:<user>:<period>`, so a retried or doubled run
-sends once.
+`bulk.notify_many` (SEND_CHUNK people to a transaction) under keys
+`nudges.<type>:<user>:<period>` (the period: `every_days` days long), so a retried or doubled
+run sends once.
 """
 
 import logging
@@ -34,6 +35,11 @@ GROUP = "Nudges"
 FIRST_NAME = "first_name"
 LOOK_BACK = timedelta(days=1)  # a rule never looks further back than this for what happened
 STEP_DAYS = 7  # the report counts a step taken within this many days of the nudge
+# People notified per transaction: a send to the whole organisation (a wave of everyone) must
+# not hold the embedded profile's one SQLite writer for longer than about a second, or web
+# requests that write would time out waiting (20 s). Each chunk is a constant number of
+# queries (`bulk.notify_many`); a key already sent is skipped, so a run cut short is resumed.
+SEND_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -175,7 +181,7 @@ def nudges_evaluate(*, now: datetime | None = None) -> dict[str, int]:
 
 def nudge_send(*, rule, now: datetime) -> int:
     """One rule, set-wise: its candidates, less everyone who got it within `every_days` (and
-    anyone listed twice), notified in one transaction. How many were notified."""
+    anyone listed twice), notified SEND_CHUNK people to a transaction. How many were notified."""
     from .models import Notification, NudgeRule
 
     nudge = registry[rule.type]
@@ -188,31 +194,33 @@ def nudge_send(*, rule, now: datetime) -> int:
     since = max(rule.checked_at or now - LOOK_BACK, now - LOOK_BACK)
     candidates = nudge.candidates(now, since)
     period = int(now.timestamp() // 86400) // rule.every_days
-    with transaction.atomic():
-        recent = set(
-            Notification.objects.filter(
-                nudge=rule.type, created_at__gt=now - timedelta(days=rule.every_days)
-            ).values_list("user_id", flat=True)
-        )
-        items = []
-        for candidate in candidates:
-            if candidate.user_id in recent:
-                continue
-            recent.add(candidate.user_id)  # one per person, the first candidate
-            items.append(
-                _item(nudge, rule, candidate, f"{nudge.kind}:{candidate.user_id}:{period}")
+    recent = set(
+        Notification.objects.filter(
+            nudge=rule.type, created_at__gt=now - timedelta(days=rule.every_days)
+        ).values_list("user_id", flat=True)
+    )
+    items = []
+    for candidate in candidates:
+        if candidate.user_id in recent:
+            continue
+        recent.add(candidate.user_id)  # one per person, the first candidate
+        items.append(_item(nudge, rule, candidate, f"{nudge.kind}:{candidate.user_id}:{period}"))
+    sent = 0
+    for start in range(0, len(items), SEND_CHUNK):
+        with transaction.atomic():
+            sent += len(
+                notify_many(
+                    kind=nudge.kind,
+                    items=items[start : start + SEND_CHUNK],
+                    now=now,
+                    nudge=rule.type,
+                    channels=rule.channels or None,
+                    not_now=True,
+                )
             )
-        sent = notify_many(
-            kind=nudge.kind,
-            items=items,
-            now=now,
-            nudge=rule.type,
-            channels=rule.channels or None,
-            not_now=True,
-        )
-        NudgeRule.objects.filter(pk=rule.pk).update(checked_at=now)
-    logger.info("Nudge %s: %s candidates, %s sent", rule.type, len(candidates), len(sent))
-    return len(sent)
+    NudgeRule.objects.filter(pk=rule.pk).update(checked_at=now)
+    logger.info("Nudge %s: %s candidates, %s sent", rule.type, len(candidates), sent)
+    return sent
 
 
 def _item(nudge: NudgeType, rule, candidate: Candidate, key: str) -> Item:

@@ -908,3 +908,33 @@ def test_the_periodic_task_evaluates_the_nudges(settings, tiers, place):
     assert task.apply().get() == {"informed_one_step": 1}
     entry = settings.CELERY_BEAT_SCHEDULE["notifications-nudges"]
     assert (entry["task"], entry["schedule"]) == ("notifications.tasks.nudges_evaluate", 900.0)
+
+
+def test_a_large_send_goes_a_chunk_to_a_transaction_and_a_cut_short_run_resumes(
+    tiers, place, monkeypatch
+):
+    from notifications import nudges
+
+    people = one_steps(tiers, place, 10)
+    switch_on("informed_one_step", channels=["email"])
+    monkeypatch.setattr(nudges, "SEND_CHUNK", 4)
+    calls = []
+
+    def cut_short(**options):
+        if len(calls) == 1:
+            raise RuntimeError("the worker died")
+        calls.append(len(options["items"]))
+        return notify_many(**options)
+
+    monkeypatch.setattr(nudges, "notify_many", cut_short)
+    with pytest.raises(RuntimeError):
+        nudges_evaluate(now=NOW)
+    assert Notification.objects.count() == Message.objects.count() == 4  # the first chunk
+    assert NudgeRule.objects.get(type="informed_one_step").checked_at is None
+
+    monkeypatch.setattr(nudges, "notify_many", notify_many)
+    assert nudges_evaluate(now=NOW + timedelta(minutes=15)) == {"informed_one_step": 6}
+    assert sorted(Notification.objects.values_list("user_id", flat=True)) == sorted(
+        p.user_id for p in people
+    )
+    assert Message.objects.count() == 10
