@@ -48,10 +48,25 @@ def channels_offered() -> list[tuple[str, str]]:
 
 
 def channels_posted(data) -> dict[str, list[str]]:
-    """Each kind's ticked channels from the settings form (`<kind>` fields), offered ones only."""
+    """Each kind's ticked channels from the settings form, offered ones only, for the kinds the
+    form showed (its `shown` fields: a kind with every box unticked sends nothing else)."""
     offered = {key for key, _ in channels_offered()}
+    on_form = set(data.getlist("shown"))
     return {
         kind.key: [c for c in data.getlist(kind.key) if c in offered]
         for kind in kinds.all_kinds()
-        if not kind.nudge or kind.key in data
+        if kind.key in on_form
+    }
+
+
+def channels_changed(data, *, before: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The kinds whose ticks differ from `before` (what each kind took when the page was
+    sent): only those become the person's own choice, so a kind they left alone keeps
+    following the community managers' default, and Slack once it is connected. A kind with
+    every box unticked is a change too (to nothing)."""
+    offered = {key for key, _ in channels_offered()}
+    return {
+        key: ticked
+        for key, ticked in channels_posted(data).items()
+        if set(ticked) != {c for c in before.get(key, ()) if c in offered}
     }

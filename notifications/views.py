@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.redirects import url_is_ours
 
 from . import kinds, links, selectors, services
-from .forms import SettingsForm, channels_offered, channels_posted
+from .forms import SettingsForm, channels_changed, channels_offered, channels_posted
 from .models import Click, Notification, Settings
 
 logger = logging.getLogger(__name__)
@@ -62,9 +62,15 @@ def settings_page(request):
     posted = request.method == "POST"
     form = SettingsForm(request.POST if posted else None, instance=own)
     if posted and form.is_valid():
+        before = {
+            kind.key: services.channels_chosen(user=request.user, kind=kind)
+            for kind in kinds.all_kinds()
+        }
         with transaction.atomic():
             form.save()
-            services.choices_save(user=request.user, channels_by_kind=channels_posted(request.POST))
+            services.choices_save(
+                user=request.user, channels_by_kind=channels_changed(request.POST, before=before)
+            )
         if not request.htmx:
             messages.success(request, SAVED)
             return redirect("notifications_settings")

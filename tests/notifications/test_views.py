@@ -295,10 +295,13 @@ def test_half_filled_quiet_hours_are_refused_in_words_and_nothing_is_saved(
 def test_a_kind_nobody_may_turn_off_keeps_email_when_every_box_is_unticked(client, slack_server):
     ana = UserFactory()
     client.force_login(ana)
-    form = _form(ana, client) | {MUST: [], "officehours.promoted": ["slack"]}
+    form = _form(ana, client) | {MUST: [], "officehours.promoted": ["email", "slack"]}
     assert client.post(SETTINGS, form).status_code == 302
     assert Choice.objects.get(user=ana, kind=MUST).channels == ["email"]
-    assert Choice.objects.get(user=ana, kind="officehours.promoted").channels == ["slack"]
+    assert Choice.objects.get(user=ana, kind="officehours.promoted").channels == [
+        "email",
+        "slack",
+    ]
     assert "Cannot be turned off: it comes at least by email." in page(client.get(SETTINGS))
 
 
@@ -324,10 +327,49 @@ def test_bad_input_is_refused_in_words_and_nothing_is_saved(client, bad):
 def test_unknown_kinds_and_channels_are_ignored(client):
     ana = UserFactory()
     client.force_login(ana)
-    form = _form(ana, client) | {"no.such.kind": ["email"], CAN_WAIT: ["fax", "email", "inbox"]}
+    form = _form(ana, client)
+    form |= {
+        "shown": [*form["shown"], "no.such.kind"],
+        "no.such.kind": ["email"],
+        CAN_WAIT: ["fax", "inbox"],  # email unticked; a channel that is not one, and the inbox
+    }
     assert client.post(SETTINGS, form).status_code == 302
     assert not Choice.objects.filter(user=ana, kind="no.such.kind").exists()
-    assert Choice.objects.get(user=ana, kind=CAN_WAIT).channels == ["email"]
+    assert Choice.objects.get(user=ana, kind=CAN_WAIT).channels == []
+
+
+def test_only_what_a_person_changed_becomes_their_choice(client, slack_server):
+    """Saving quiet hours pins no channel: a kind left alone keeps following the community
+    managers' default, even one set later."""
+    from notifications.models import KindDefault
+    from notifications.services import channels_for
+
+    ana = UserFactory()
+    client.force_login(ana)
+    form = _form(ana, client) | {"quiet_from": "22:00", "quiet_until": "07:00"}
+    assert client.post(SETTINGS, form).status_code == 302
+    assert not Choice.objects.filter(user=ana).exists()
+    KindDefault.objects.create(kind=CAN_WAIT, channels=["email", "inbox"])
+    assert channels_for(ana, kinds.kind_of(CAN_WAIT)) == ["email"]
+
+    form = _form(ana, client) | {"officehours.24h": ["email", "slack"]}
+    assert client.post(SETTINGS, form).status_code == 302
+    assert list(Choice.objects.filter(user=ana).values_list("kind", "channels")) == [
+        ("officehours.24h", ["email", "slack"])
+    ]
+
+
+def test_a_nudge_is_stopped_by_unticking_every_box(client, slack_server):
+    nudge = next((kind for kind in kinds.all_kinds() if kind.nudge), None)
+    if nudge is None:
+        pytest.skip("no nudge registered")
+    ana = UserFactory()
+    client.force_login(ana)
+    form = _form(ana, client)
+    assert form[nudge.key] == ["slack"]
+    del form[nudge.key]  # an unticked box sends nothing
+    assert client.post(SETTINGS, form).status_code == 302
+    assert Choice.objects.get(user=ana, kind=nudge.key).channels == []
 
 
 def test_settings_are_for_the_signed_in(client):
@@ -676,8 +718,10 @@ def _now():
 def _form(user, client) -> dict:
     """The settings form as the page sends it now, ticks and all."""
     text = page(client.get(SETTINGS))
-    form = {"digest_time": "08:30", "quiet_from": "", "quiet_until": ""}
+    form = {"digest_time": "08:30", "quiet_from": "", "quiet_until": "", "shown": []}
     for kind in kinds.all_kinds():
+        assert f'name="shown" value="{kind.key}"' in text
+        form["shown"].append(kind.key)
         form[kind.key] = sorted(_ticked(text, kind.key))
     return form
 
