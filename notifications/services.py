@@ -329,6 +329,8 @@ def slack_action_handle(payload: dict) -> str | None:
     response_url = payload.get("response_url", "") if isinstance(payload, dict) else ""
     if not isinstance(pressed, dict) or not isinstance(response_url, str):
         return None
+    if not response_url.startswith(("https://", "http://")):  # nowhere to answer: not Slack's
+        return None
     target = links.action_target(str(pressed.get("value", "")))
     if target is None or target[1] != pressed.get("action_id"):
         return None
