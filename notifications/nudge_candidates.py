@@ -2,24 +2,24 @@
 
 Each function makes a fixed number of queries whatever the number of people (pinned in
 tests/notifications/test_nudges.py) and returns the people with an account who are active in
-the directory, each once. The apps' models are imported inside the functions: the registry is
-read when the models load.
+the directory and did not get this nudge within its interval (left out by the query itself,
+`Check.not_nudged`, so a run after a send reads nobody twice), each once. The apps' models
+are imported inside the functions: the registry is read when the models load.
 """
 
 import math
-from datetime import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from .nudges import LOOK_BACK, Candidate, first_name
+from .nudges import LOOK_BACK, Candidate, Check, first_name
 
 VIDEO = "wiifm_watched"  # the event of the WIIFM video (training)
 THRESHOLDS = (25, 50, 75)  # the shares a team passing is worth telling its manager about
 WIIFM_MINUTES = 7  # the WIIFM video's longest length, said when no video can be found
 
 
-def informed_one_step(now: datetime, since: datetime) -> list[Candidate]:
+def informed_one_step(check: Check) -> list[Candidate]:
     """People one step from the tier that asks for the WIIFM video (Informed by default): they
     hold the tier just below it now, not that tier, their role's target is that tier or
     higher, and of that tier's requirements every one holds for them now except the video's
@@ -31,6 +31,7 @@ def informed_one_step(now: datetime, since: datetime) -> list[Candidate]:
     from portal.tiers.models import Tier
     from portal.tiers.selectors import attainments_held
 
+    now = check.now
     tiers = list(Tier.objects.prefetch_related("requirements").order_by("order"))
     informed = next(
         (t for t in tiers if any(r.event_kind == VIDEO for r in t.requirements.all())), None
@@ -48,6 +49,7 @@ def informed_one_step(now: datetime, since: datetime) -> list[Candidate]:
         )
         .filter(Exists(held.filter(staff=OuterRef("pk"), tier=aware)))
         .exclude(Exists(held.filter(staff=OuterRef("pk"), tier=informed)))
+        .filter(check.not_nudged())
         .values_list("pk", "user_id", "display_name", "email")
         .order_by("pk")
     )
@@ -111,17 +113,19 @@ def wiifm_place() -> tuple[str, int]:
     return training_index_url() or reverse("my_path"), WIIFM_MINUTES
 
 
-def faq_new_for_role(now: datetime, since: datetime) -> list[Candidate]:
-    """People whose role an FAQ entry first published in the last day is for, who have not
-    read it: the newest such entry each. Entries for everyone (no roles) are no one's in
-    particular and are left out. Four queries and each new entry's address."""
+def faq_new_for_role(check: Check) -> list[Candidate]:
+    """People whose role an FAQ entry first published since the last check is for (`Check.
+    fresh`: a day at most), who have not read it: the newest such entry each. Entries for
+    everyone (no roles) are no one's in particular and are left out. Three queries (the
+    entries, their roles, the people with whether each read each entry) and each entry's
+    address; one when nothing was published."""
     from faq.models import FAQEntryPage
     from portal.people.models import Staff
     from portal.tiers.models import EngagementEvent
 
     entries = list(
         FAQEntryPage.objects.live()
-        .filter(first_published_at__gt=now - LOOK_BACK, first_published_at__lte=now)
+        .filter(first_published_at__gt=check.fresh, first_published_at__lte=check.now)
         .prefetch_related("audiences")
         .order_by("-first_published_at", "-pk")
     )
@@ -131,21 +135,29 @@ def faq_new_for_role(now: datetime, since: datetime) -> list[Candidate]:
             for_role.setdefault(role.pk, []).append(entry)
     if not for_role:
         return []
-    subjects = {str(e.pk) for e in entries}
-    read = set(
-        EngagementEvent.objects.filter(kind="faq_viewed", subject__in=subjects)
-        .values_list("staff_id", "subject")
-        .distinct()
-    )
+    # Whether each person read each new entry, through the events' (kind, staff) index: a
+    # person's few readings each, not every reading of the FAQ by anyone.
+    read = {
+        f"read_{e.pk}": Exists(
+            EngagementEvent.objects.filter(
+                staff=OuterRef("pk"), kind="faq_viewed", subject=str(e.pk)
+            )
+        )
+        for e in entries
+    }
     people = (
         Staff.objects.filter(active=True, user__isnull=False, role_id__in=list(for_role))
-        .values_list("pk", "user_id", "display_name", "role_id", "email")
+        .filter(check.not_nudged())
+        .annotate(**read)
+        .values_list("user_id", "display_name", "role_id", "email", *read)
         .order_by("pk")
     )
+    position = {f"read_{e.pk}": i for i, e in enumerate(entries, start=4)}
     urls: dict[int, str] = {}
     candidates = []
-    for pk, user_id, name, role, email in people:
-        entry = next((e for e in for_role[role] if (pk, str(e.pk)) not in read), None)
+    for row in people:
+        user_id, name, role, email = row[:4]
+        entry = next((e for e in for_role[role] if not row[position[f"read_{e.pk}"]]), None)
         if entry is None:
             continue
         if entry.pk not in urls:
@@ -161,15 +173,16 @@ def faq_new_for_role(now: datetime, since: datetime) -> list[Candidate]:
     return candidates
 
 
-def team_passed(now: datetime, since: datetime) -> list[Candidate]:
+def team_passed(check: Check) -> list[Candidate]:
     """Managers whose line's share at its target tier passed 25, 50 or 75 % between the last
     check (`since`) and `now` (the highest one passed), as the adoption report counts a
     manager's line; never a line with fewer than REPORT_MIN_GROUP people with a target at
-    either moment. A few queries for everyone (`reports.lines`)."""
+    either moment. A few queries for everyone (`reports.lines`), and one for who of them had
+    it lately when any passed."""
     from portal.reports.lines import line_target_counts
     from portal.reports.tables import min_group
 
-    counts = line_target_counts(moments=[since, now])
+    counts = line_target_counts(moments=[check.since, check.now])
     smallest = min_group()
     path = reverse("reports")
     candidates = []
@@ -191,33 +204,45 @@ def team_passed(now: datetime, since: datetime) -> list[Candidate]:
                     },
                 )
             )
+    if candidates:
+        lately = set(
+            check.recent.filter(user_id__in=[c.user_id for c in candidates]).values_list(
+                "user_id", flat=True
+            )
+        )
+        candidates = [c for c in candidates if c.user_id not in lately]
     return candidates
 
 
-def wave_started(now: datetime, since: datetime) -> list[Candidate]:
-    """The members (not the waitlisted) of each wave started in the last day whose sponsor
-    wrote a message: the sponsor's words, once per person (their earliest such wave). Two
-    queries."""
+def wave_started(check: Check) -> list[Candidate]:
+    """The members (not the waitlisted) of each wave whose sponsor wrote a message, started
+    since the last check (`Check.fresh`: a day at most), and anyone added to such a wave of
+    the last day since: the sponsor's words, once per person (their earliest such wave). Two
+    queries; one when no wave started."""
     from portal.rollout.models import Wave, WaveMember
 
     waves = {
         wave.pk: wave
         for wave in Wave.objects.filter(
-            started_at__gt=now - LOOK_BACK, started_at__lte=now
+            started_at__gt=check.now - LOOK_BACK, started_at__lte=check.now
         ).exclude(sponsor_message="")
     }
     if not waves:
         return []
+    started = [pk for pk, wave in waves.items() if wave.started_at > check.fresh]
     members = (
         WaveMember.objects.filter(
+            Q(wave_id__in=started) | Q(added_at__gt=check.fresh),
             wave_id__in=list(waves),
             status=WaveMember.Status.MEMBER,
             staff__active=True,
             staff__user__isnull=False,
         )
-        .values_list("staff__user_id", "staff__display_name", "wave_id", "staff__email")
-        .order_by("wave__started_at", "wave_id", "staff_id")
+        .filter(check.not_nudged("staff__user_id"))
+        .values_list("staff__user_id", "staff__display_name", "wave_id", "staff__email", "staff_id")
+        .order_by()  # sorted here: ordering by the wave's start makes SQLite read every member
     )
+    members = sorted(members, key=lambda m: (waves[m[2]].started_at, m[2], m[4]))
     path = reverse("my_path")
     return [
         Candidate(
@@ -231,5 +256,5 @@ def wave_started(now: datetime, since: datetime) -> list[Candidate]:
             },
             email,
         )
-        for user_id, name, wave, email in members
+        for user_id, name, wave, email, _ in members
     ]

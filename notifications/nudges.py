@@ -1,9 +1,10 @@
 """Nudges: a short message at the moment it helps ("one step from Informed: the 4-minute
 video"), switched on and worded by community managers, sent by a periodic task.
 
-Each nudge type is code: who it is for (`candidates(now, since)`, computed for everyone at once
-in a fixed number of queries, never one per person), what its words may fill in, where its
-button leads and what counts as having taken the step (for the report). What community
+Each nudge type is code: who it is for (`candidates(check)`, computed for everyone at once in
+a fixed number of queries, never one per person, leaving out who had it lately), what its
+words may fill in, where its button leads and what counts as having taken the step (for the
+report). What community
 managers decide is a `NudgeRule` row per type: on or off (off until they switch it on), the
 title and text with placeholders such as {first_name}, at most how often one person gets it,
 and optionally its channels. Each type is also a kind of notification (`nudges.<type>`), so
@@ -23,6 +24,7 @@ from datetime import datetime, timedelta
 from string import Formatter
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import kinds
@@ -34,6 +36,10 @@ logger = logging.getLogger(__name__)
 GROUP = "Nudges"
 FIRST_NAME = "first_name"
 LOOK_BACK = timedelta(days=1)  # a rule never looks further back than this for what happened
+# What happened shortly before the last check counts again: a change (a wave started, an
+# entry published) may commit after a check that began before it. Whoever had the nudge is
+# left out anyway.
+OVERLAP = timedelta(minutes=15)
 STEP_DAYS = 7  # the report counts a step taken within this many days of the nudge
 # People notified per transaction: a send to the whole organisation (a wave of everyone) must
 # not hold the embedded profile's one SQLite writer for longer than about a second, or web
@@ -55,6 +61,37 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Check:
+    """One evaluation of a nudge: its moment, the last check before it, and the people who got
+    this nudge within its interval (`recent`, notification rows), whom the candidates' own
+    queries leave out (`not_nudged`), so a steady run reads only who is left."""
+
+    now: datetime
+    since: datetime
+    recent: QuerySet
+
+    @property
+    def fresh(self) -> datetime:
+        """What happened after this counts as new: the last check, less OVERLAP."""
+        return self.since - OVERLAP
+
+    @classmethod
+    def of(cls, *, nudge: str, now: datetime, since: datetime, every_days: int) -> "Check":
+        from .models import Notification
+
+        recent = Notification.objects.filter(
+            nudge=nudge, created_at__gt=now - timedelta(days=every_days)
+        )
+        return cls(now=now, since=since, recent=recent)
+
+    def not_nudged(self, user: str = "user_id") -> Q:
+        """A filter for a queryset whose `user` is a person's account: not nudged lately. An
+        uncorrelated `NOT IN`: read once per query (SQLite would otherwise probe the nudge's
+        index for every person, since it cannot tell the person's own index is better)."""
+        return ~Q(**{f"{user}__in": self.recent.values("user_id")})
+
+
+@dataclass(frozen=True)
 class NudgeType:
     key: str  # "informed_one_step"
     label: str  # what community managers and people read: the kind's label
@@ -63,7 +100,7 @@ class NudgeType:
     title: str  # the default wording
     text: str
     button: str  # the label of the button to `path`
-    candidates: Callable[[datetime, datetime], list[Candidate]]  # (now, the last check)
+    candidates: Callable[[Check], list[Candidate]]
     # The report's "led to the step": events of these kinds within STEP_DAYS after the nudge;
     # `step_subject`: only events about the nudge's subject. No kinds: no step to count.
     step_kinds: tuple[str, ...] = ()
@@ -180,9 +217,9 @@ def nudges_evaluate(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def nudge_send(*, rule, now: datetime) -> int:
-    """One rule, set-wise: its candidates, less everyone who got it within `every_days` (and
-    anyone listed twice), notified SEND_CHUNK people to a transaction. How many were notified."""
-    from .models import Notification, NudgeRule
+    """One rule, set-wise: its candidates, who did not get it within `every_days` (each person
+    once), notified SEND_CHUNK people to a transaction. How many were notified."""
+    from .models import NudgeRule
 
     nudge = registry[rule.type]
     problems = wording_problems(rule.title, nudge.names()) + wording_problems(
@@ -192,18 +229,14 @@ def nudge_send(*, rule, now: datetime) -> int:
         logger.warning("Nudge %s not sent: its wording has errors", rule.type)
         return 0
     since = max(rule.checked_at or now - LOOK_BACK, now - LOOK_BACK)
-    candidates = nudge.candidates(now, since)
+    check = Check.of(nudge=rule.type, now=now, since=since, every_days=rule.every_days)
+    candidates = nudge.candidates(check)
     period = int(now.timestamp() // 86400) // rule.every_days
-    recent = set(
-        Notification.objects.filter(
-            nudge=rule.type, created_at__gt=now - timedelta(days=rule.every_days)
-        ).values_list("user_id", flat=True)
-    )
-    items = []
+    items, seen = [], set()
     for candidate in candidates:
-        if candidate.user_id in recent:
+        if candidate.user_id in seen:
             continue
-        recent.add(candidate.user_id)  # one per person, the first candidate
+        seen.add(candidate.user_id)  # one per person, the first candidate
         items.append(_item(nudge, rule, candidate, f"{nudge.kind}:{candidate.user_id}:{period}"))
     sent = 0
     for start in range(0, len(items), SEND_CHUNK):

@@ -9,6 +9,7 @@ through them, as `scope.line_ids` follows it) and numpy; never one query per man
 nudge "your team passed 25 %" reads these (notifications).
 """
 
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +23,7 @@ from .frames import organisation_frames
 from .selectors import _derive, _joined, _target_held_at
 
 MAX_DEPTH = 64  # deeper than any company; a loop in the manager data stops here
+_kept: dict[str, tuple] = {}  # per database alias: (its people frame, weakly; the tree)
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def line_target_counts(*, moments: list[datetime]) -> LineCounts:
         columns += [counted, counted & _target_held_at(people, periods, at)]
     values = np.column_stack(columns).astype(np.int64) if columns else np.zeros((len(people), 0))
 
-    pks, parents, users = _tree()
+    pks, parents, users = _tree(frames.people)
     n = len(pks)
     position = _positions(pks)
     parent = position(parents)
@@ -83,8 +85,13 @@ def line_target_counts(*, moments: list[datetime]) -> LineCounts:
     )
 
 
-def _tree() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Everyone's pk, manager (-1: none) and account (0: none), straight from the cursor."""
+def _tree(people) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Everyone's pk, manager (-1: none) and account (0: none), straight from the cursor; kept
+    while the organisation's people frame is the same object (`frames` reads it again when the
+    directory's revision moves, which every change of a manager or an account moves)."""
+    kept = _kept.get(connection.alias)
+    if kept is not None and kept[0]() is people:
+        return kept[1]
     table = Staff._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -93,7 +100,9 @@ def _tree() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         )
         rows = cursor.fetchall()
     values = np.array(rows, dtype=np.int64).reshape(-1, 3)
-    return values[:, 0], values[:, 1], values[:, 2]
+    tree = (values[:, 0], values[:, 1], values[:, 2])
+    _kept[connection.alias] = (weakref.ref(people), tree)
+    return tree
 
 
 def _positions(pks: np.ndarray):

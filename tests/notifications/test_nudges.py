@@ -30,6 +30,7 @@ from notifications.nudge_candidates import (
     wave_started,
 )
 from notifications.nudges import (
+    Check,
     nudge_rules,
     nudges_evaluate,
     registry,
@@ -113,6 +114,11 @@ def switch_on(key, **fields):
     return NudgeRule.objects.get(type=key)
 
 
+def check(now, since):
+    """An evaluation at `now` after one at `since`, by a nudge nobody has had yet."""
+    return Check.of(nudge="", now=now, since=since, every_days=7)
+
+
 def users(candidates):
     return sorted(c.user_id for c in candidates)
 
@@ -142,7 +148,7 @@ def aware_people(tiers, place):
 
 
 def test_informed_one_step_is_the_people_at_aware_whose_only_gap_is_the_video(aware_people):
-    found = informed_one_step(NOW, NOW - timedelta(minutes=15))
+    found = informed_one_step(check(NOW, NOW - timedelta(minutes=15)))
     assert users(found) == [aware_people["one_step"].user_id]
     [one] = found
     assert one.context["tier"] == "Informed"
@@ -159,14 +165,14 @@ def test_informed_one_step_needs_every_other_requirement_of_the_tier(aware_peopl
     did([other], [("quiz_passed", "")])
     tier_attainments_recompute()
     # `one_step` now misses the check as well as the video; `other` misses only the video
-    assert users(informed_one_step(NOW, NOW)) == [other.user_id]
+    assert users(informed_one_step(check(NOW, NOW))) == [other.user_id]
 
 
 def test_informed_one_step_links_to_the_wiifm_video_with_its_length(aware_people):
     from training import factories as f
 
     lesson = f.lesson_make(module=f.module_make(), body=[f.wiifm_block(f.video_make())])
-    [one] = informed_one_step(NOW, NOW)
+    [one] = informed_one_step(check(NOW, NOW))
     assert one.context["path"] == f"{lesson.url}#video-{f.block_id(lesson, 'wiifm_video')}"
     assert one.context["minutes"] == "1"  # the demo clip is 40 seconds
 
@@ -206,7 +212,7 @@ def faq_people(place):
 
 def test_faq_new_for_role_is_its_role_who_have_not_read_it(faq_people):
     people, entry = faq_people
-    found = faq_new_for_role(NOW, NOW)
+    found = faq_new_for_role(check(NOW, NOW - timedelta(days=1)))
     assert users(found) == [people["seller"].user_id]
     [one] = found
     assert one.subject == str(entry.pk)
@@ -214,8 +220,14 @@ def test_faq_new_for_role_is_its_role_who_have_not_read_it(faq_people):
     assert one.context["path"] == entry.url
 
 
-def test_faq_new_for_role_forgets_an_entry_after_a_day(faq_people):
-    assert faq_new_for_role(NOW + timedelta(days=1), NOW) == []
+def test_faq_new_for_role_looks_only_at_what_was_published_since_the_last_check(faq_people):
+    people, _ = faq_people
+    # published 3 hours ago: new to a check after one 4 hours ago (less 15 minutes' overlap)
+    assert users(faq_new_for_role(check(NOW, NOW - timedelta(hours=3)))) == [
+        people["seller"].user_id
+    ]
+    assert faq_new_for_role(check(NOW, NOW - timedelta(hours=2, minutes=30))) == []
+    assert faq_new_for_role(check(NOW + timedelta(days=1), NOW)) == []  # a day at most
 
 
 @pytest.fixture
@@ -249,7 +261,7 @@ def teams(tiers, place):
 
 def test_team_passed_is_managers_whose_line_passed_a_threshold_since_the_last_check(teams):
     managers, _ = teams
-    found = team_passed(NOW, NOW - timedelta(minutes=15))
+    found = team_passed(check(NOW, NOW - timedelta(minutes=15)))
     assert users(found) == [managers["Ada"].user_id]
     [one] = found
     assert (one.subject, one.context["percent"], one.context["first_name"]) == ("25", "25", "Ada")
@@ -259,17 +271,17 @@ def test_team_passed_is_managers_whose_line_passed_a_threshold_since_the_last_ch
 def test_team_passed_counts_the_highest_threshold_and_nothing_after(teams):
     managers, _ = teams
     # From before anyone reached it: Ada 0 -> 30 %, Cy 0 -> 40 %: both passed 25 %
-    found = team_passed(NOW, NOW - timedelta(days=5))
+    found = team_passed(check(NOW, NOW - timedelta(days=5)))
     assert users(found) == sorted([managers["Ada"].user_id, managers["Cy"].user_id])
-    assert team_passed(NOW + timedelta(minutes=15), NOW) == []  # nothing moved since
+    assert team_passed(check(NOW + timedelta(minutes=15), NOW)) == []  # nothing moved since
 
 
 def test_team_passed_respects_the_report_minimum(teams, settings):
     managers, _ = teams
     settings.REPORT_MIN_GROUP = 11  # Ada's and Cy's lines are 10 (Ada's first report: 2)
-    assert team_passed(NOW, NOW - timedelta(days=5)) == []
+    assert team_passed(check(NOW, NOW - timedelta(days=5))) == []
     settings.REPORT_MIN_GROUP = 4  # Bo's line of 4 now counts: 25 % -> 75 % passes 50 and 75
-    found = {c.user_id: c.subject for c in team_passed(NOW, NOW - timedelta(minutes=15))}
+    found = {c.user_id: c.subject for c in team_passed(check(NOW, NOW - timedelta(minutes=15)))}
     assert found[managers["Bo"].user_id] == "75"
 
 
@@ -313,12 +325,27 @@ def waves(place):
 
 def test_wave_started_is_the_members_of_a_wave_started_today_with_a_message(waves):
     people, wave = waves
-    found = wave_started(NOW, NOW)
+    found = wave_started(check(NOW, NOW - timedelta(days=1)))
     assert users(found) == [people["member"].user_id]
     [one] = found
     assert one.subject == str(wave.pk)
     assert one.context["sponsor_name"] == "Rita Chief"
     assert one.context["sponsor_message"] == "I am glad you are in."
+
+
+def test_wave_started_reads_again_only_who_joined_since_the_last_check(waves):
+    people, wave = waves
+    late = StaffFactory(role=people["member"].role, user=UserFactory(), **_place_of(people))
+    WaveMember.objects.create(wave=wave, staff=late, source="list", status="member")
+    WaveMember.objects.filter(wave=wave).exclude(staff=late).update(
+        added_at=NOW - timedelta(days=3)
+    )
+    WaveMember.objects.filter(staff=late).update(added_at=NOW - timedelta(minutes=20))
+    # the wave started 2 hours ago, before this check's window: only the newcomer is read
+    assert users(wave_started(check(NOW, NOW - timedelta(minutes=10)))) == [late.user_id]
+    assert users(wave_started(check(NOW, NOW - timedelta(hours=3)))) == sorted(
+        [people["member"].user_id, late.user_id]
+    )
 
 
 # A fixed number of queries ------------------------------------------------------------------
@@ -366,10 +393,11 @@ CANDIDATE_QUERIES = {
     # tiers, requirements, the people (attainments by subquery), the video requirement's
     # events; the live lessons (no WIIFM video among them), the training index's address
     informed_one_step: 6,
-    # new entries, their roles, readings, the people (the entries' addresses are cached)
-    faq_new_for_role: 4,
-    # the frames' state, people, waves?, periods; tiers, role targets, the manager tree
-    team_passed: 8,
+    # new entries, their roles, the people with whether each read each (addresses are cached)
+    faq_new_for_role: 3,
+    # the frames' state, people, waves?, periods; tiers, role targets, the manager tree; who of
+    # the managers it found had it lately
+    team_passed: 9,
     # the waves, their members
     wave_started: 2,
 }
@@ -379,15 +407,15 @@ CANDIDATE_QUERIES = {
 def test_candidates_take_the_same_queries_for_10_and_100_people(
     find, tiers, place, django_assert_max_num_queries
 ):
-    since = NOW - timedelta(minutes=15)
+    since = NOW - timedelta(hours=3)  # the entry (2 hours ago) and the wave (1) are new
     _population(10, tiers, place)
-    find(NOW, since)  # what is cached across calls (page addresses) is cached from here
+    find(check(NOW, since))  # what is cached across calls (page addresses) is cached from here
     counts, found = [], []
     for more in (0, 90):  # 10 people, then 100
         _population(more, tiers, place) if more else None
         frames_forget()  # a new process: the report's frames read again, as at worst
         with django_assert_max_num_queries(CANDIDATE_QUERIES[find]) as queries:
-            found.append(len(find(NOW, since)))
+            found.append(len(find(check(NOW, since))))
         counts.append(len(queries))
     assert counts[0] == counts[1]
     # one manager, whatever the size of her line: the newest batch's (50 % -> 100 %; the
@@ -396,11 +424,28 @@ def test_candidates_take_the_same_queries_for_10_and_100_people(
 
 
 # The rules; then per nudge: its candidates (above), and in its transaction (a savepoint
-# here, and its release) who got it within its interval, the settings of everyone who set quiet
-# hours or a digest, everyone's channels for its kind, its default channels, the highest
-# notification id, the inbox rows, the new rows, the messages, the outbox's job (looked for;
-# written by the first send of a transaction that has none), the rule's last check.
-EVALUATE_QUERIES = 1 + sum(CANDIDATE_QUERIES.values()) + 4 * 12
+# here, and its release) the settings of everyone who set quiet hours or a digest, everyone's
+# channels for its kind, its default channels, the highest notification id, the inbox rows,
+# the new rows, the messages, the outbox's job (looked for; written by the first send of a
+# transaction that has none); the rule's last check.
+EVALUATE_QUERIES = 1 + sum(CANDIDATE_QUERIES.values()) + 4 * 11
+
+
+def test_a_run_after_a_send_finds_nobody_it_nudged(tiers, place):
+    for key in registry:
+        switch_on(key)
+    _population(10, tiers, place)
+    assert nudges_evaluate(now=NOW) == {
+        "faq_new_for_role": 10,
+        "informed_one_step": 10,
+        "team_passed_25": 1,
+        "wave_started": 10,
+    }
+    later = NOW + timedelta(minutes=15)
+    for key, nudge in registry.items():
+        again = Check.of(nudge=key, now=later, since=NOW - timedelta(hours=3), every_days=7)
+        assert nudge.candidates(again) == [], key
+        assert nudge.candidates(check(later, NOW - timedelta(hours=3))), key  # others would
 
 
 def test_evaluating_every_nudge_takes_the_same_queries_for_10_and_100_people(
