@@ -93,13 +93,14 @@ def _target(entry: AuditEntry, users: dict, people: dict) -> str:
 
 
 def detail_text(detail: dict) -> str:
-    """The detail in one line: "weights: 2.0 → 3.0; format: csv"."""
+    """The detail in one line: "format: csv; weights: 2.0 → 3.0", keys in alphabetical order
+    (PostgreSQL's jsonb keeps its own order, not the one written)."""
     parts = []
-    for key, value in (detail or {}).items():
+    for key, value in sorted((detail or {}).items()):
         if key == "changes":  # {field: [before, after]}
-            parts.extend(f"{k}: {_plain(v[0])} → {_plain(v[1])}" for k, v in value.items())
+            parts.extend(f"{k}: {_plain(v[0])} → {_plain(v[1])}" for k, v in sorted(value.items()))
         elif isinstance(value, dict):
-            inner = "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+            inner = "; ".join(f"{k}: {_plain(v)}" for k, v in sorted(value.items()))
             parts.append(f"{key.replace('_', ' ')}: {inner}")
         else:
             parts.append(f"{key.replace('_', ' ')}: {_plain(value)}")

@@ -63,7 +63,7 @@ def test_a_named_report_and_its_download_are_in_the_audit_log(
         table = page.get_by_role("table")
         expect(table).to_contain_text("Viewed a report that names people")
         expect(table).to_contain_text("Adoption report: Imogen Castellane's reporting line")
-        expect(table).to_contain_text("output: csv; names: yes; table: people")
+        expect(table).to_contain_text("names: yes; output: csv; table: people")
         _both_widths(admin, "audit-log-list")
 
         admin.goto("/admin/audit-log/?action=report.exported")
