@@ -19,6 +19,7 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
 
 from portal.permissions import ProgrammePolicy
 from portal.rollout.admin_choosers import ProgrammeOnly
@@ -26,7 +27,7 @@ from portal.rollout.admin_choosers import ProgrammeOnly
 from . import kinds
 from .channels import configured
 from .models import Notification, NudgeRule
-from .nudges import FIRST_NAME, nudge_rules, registry, wording_problems
+from .nudges import FIRST_NAME, nudge_rule_save, nudge_rules, registry, wording_problems
 
 SENT_DAYS = 30
 TITLE = "Nudges"
@@ -109,6 +110,15 @@ class NudgeIndexView(ProgrammeOnly, IndexView):
 class NudgeEditView(ProgrammeOnly, EditView):
     def get_page_subtitle(self):
         return str(self.object)
+
+    def save_instance(self):
+        """Saved by `nudge_rule_save` (the audit log says what changed), then Wagtail's own
+        history of the object."""
+        rule = self.form.save(commit=False)
+        nudge_rule_save(rule=rule, by=self.request.user)
+        self.has_content_changes = self.form.has_changed()
+        log(instance=rule, action="wagtail.edit", content_changed=self.has_content_changes)
+        return rule
 
 
 class NudgeViewSet(ModelViewSet):

@@ -27,11 +27,17 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from portal.audit import actions as audit_actions
+from portal.audit.services import record
+
 from . import kinds
 from .bulk import Item, notify_many
 from .content import Action, Content
 
 logger = logging.getLogger(__name__)
+
+CHANGED = "nudge.changed"
+audit_actions.register(CHANGED, "Changed a nudge")
 
 GROUP = "Nudges"
 FIRST_NAME = "first_name"
@@ -204,6 +210,24 @@ def nudge_rules() -> list:
         )
         rules = list(NudgeRule.objects.all())
     return rules
+
+
+def nudge_rule_save(*, rule, by) -> None:
+    """Keep a community manager's edit of a nudge (its words checked by the admin's form) and
+    say in the audit log what changed: the switch, the interval and the channels as values,
+    the title and text as changed (free text stays out of the log)."""
+    from .models import NudgeRule
+
+    watched = ("enabled", "every_days", "channels", "title", "text")
+    before = NudgeRule.objects.filter(pk=rule.pk).values(*watched).first() or {}
+    rule.save()
+    changed = {}
+    for name in watched:
+        then, now = before.get(name), getattr(rule, name)
+        if then != now:
+            changed[name] = "changed" if name in ("title", "text") else [then, now]
+    if changed:
+        record(actor=by, action=CHANGED, target=rule, detail=changed)
 
 
 def nudges_evaluate(*, now: datetime | None = None) -> dict[str, int]:

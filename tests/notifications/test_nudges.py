@@ -40,6 +40,7 @@ from notifications.nudges import (
 from notifications.reports import nudges_table
 from notifications.services import channels_for, notify, unsubscribe
 from portal.accounts.zones import time_zone_set
+from portal.audit.models import AuditEntry
 from portal.factories import (
     DepartmentFactory,
     LocationFactory,
@@ -929,6 +930,14 @@ def test_the_form_saves_good_words_and_lists_the_placeholders(client, community_
     assert response.status_code == 302
     rule.refresh_from_db()
     assert (rule.enabled, rule.every_days, rule.channels) == (True, 7, ["email"])
+    entry = AuditEntry.objects.get(action="nudge.changed")  # free text stays out of the log
+    assert entry.actor == community_manager
+    assert entry.detail == {
+        "enabled": [False, True],
+        "channels": [[], ["email"]],
+        "title": "changed",
+        "text": "changed",
+    }
     assert wording_fill(rule.text, {"first_name": "Ada", "minutes": "4", "tier": "Informed"}) == (
         "{Hi} Ada: 4 minutes to Informed."
     )
