@@ -1,8 +1,11 @@
 """Every form, filter and link a person can reach refuses a NUL in words (issue 18).
 
-The walk reads the pages instead of a hand list: it opens the URL resolver's addresses and every
-live page of the demo data as three roles (forms differ by role), one link further, then sends
-each field of each form and each query parameter of each link, in turn, holding a NUL. Each must
+The walk reads the pages instead of a hand list: it opens the URL resolver's addresses and a live
+page of each kind of the demo data as three roles (forms differ by role), one link further (a
+place of each kind: tests/walks.py), then sends each field of each form and each query parameter
+of each link, in turn, holding a NUL, once per kind of place the form or link goes to. One
+middleware refuses the NUL before any view runs; what can differ is the view's way in (a JSON
+body, an htmx fragment), which is the same for every object a view shows. Each must
 answer 400 with the sentence (a whole page, or a fragment for htmx), and the refusals together
 must write nothing. On PostgreSQL, before `portal.bad_input`, `/champions/?focus=%00` and the
 nomination search answered 500; on SQLite a NUL in a nomination's reason was stored.
@@ -15,28 +18,18 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.apps import apps
 from django.test import Client
-from django.urls import Resolver404, resolve
-from wagtail.models import Page
 
 from portal.demo import DEMO_PASSWORD
 from tests.html_forms import forms_and_links
 from tests.portal.test_bad_input import HTMX, NUL, refused_in_words
 from tests.portal.test_url_protection import _all_urls
+from tests.walks import Places, one_page_of_each_kind, place
 
 # Addresses the walk does not open: signing out ends the walk, files are not pages.
 NOT_WALKED = re.compile(
     r"logout|\.(pdf|xlsx|csv|ics)$|/export|[?&]export=|training-videos/|^/documents/|/healthz"
     r"|/failwhale/"  # Wagtail's page that fails on purpose
 )
-
-
-def _route(path: str) -> str:
-    """One key per view and page: numbers in an address do not make a new place."""
-    try:
-        name = resolve(urlsplit(path).path).view_name
-    except Resolver404:
-        return path
-    return path if name == "wagtail_serve" else re.sub(r"\d+", "N", f"{name} {path}")
 
 
 def _stored() -> dict[str, int]:
@@ -47,19 +40,17 @@ def _stored() -> dict[str, int]:
     }
 
 
-def _walk(client: Client, seen: set[str]) -> list[tuple[str, str]]:
-    """Open the seed addresses and, one link further, every place not seen yet; return each
-    page opened (200, HTML) with its HTML."""
+def _walk(client: Client, places: Places) -> list[tuple[str, str]]:
+    """Open the seed addresses and, one link further, every kind of place not opened yet;
+    return each page opened (200, HTML) with its HTML."""
     urls, _ = _all_urls()
-    seeds = [*urls, *(p.url for p in Page.objects.live().filter(depth__gt=1).specific())]
-    pages, queue = [], [(url, True) for url in seeds]
+    pages, queue = [], [(url, True) for url in [*urls, *one_page_of_each_kind()]]
     while queue:
         url, follow = queue.pop(0)
-        route = _route(url)
-        if route in seen or NOT_WALKED.search(url):
+        if not places.wanted(url) or NOT_WALKED.search(url):
             continue
-        seen.add(route)
         response = client.get(url)
+        places.opened(url, response.status_code, linked=not follow)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode()
@@ -81,7 +72,8 @@ def test_every_field_filter_and_link_refuses_a_nul_in_words(seeded_once, db):
     for account in ("editor", "manager", "staff"):
         client = Client(raise_request_exception=False)
         assert client.login(username=account, password=DEMO_PASSWORD)
-        pages = _walk(client, set())
+        places = Places()
+        pages = _walk(client, places)
         before = _stored()
         for url, html in pages:
             forms, links, _ = forms_and_links(html, url)
@@ -89,7 +81,7 @@ def test_every_field_filter_and_link_refuses_a_nul_in_words(seeded_once, db):
                 path, _, query = form.action.partition("?")
                 headers = HTMX if form.htmx else {}
                 for name, _default in form.fields:
-                    key = (form.method, _route(path), name)
+                    key = (form.method, place(path, places.pages), name)
                     if name == "csrfmiddlewaretoken" or key in sent:
                         continue
                     sent.add(key)
@@ -104,7 +96,7 @@ def test_every_field_filter_and_link_refuses_a_nul_in_words(seeded_once, db):
                         failures.append(f"{form.method} {form.action} {name}: {wrong} ({account})")
             for link in links:
                 for name, _value in link.params:
-                    key = ("link", _route(link.path), name)
+                    key = ("link", place(link.path, places.pages), name)
                     if key in sent:
                         continue
                     sent.add(key)
