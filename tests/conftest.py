@@ -4,6 +4,7 @@ real S3-compatible bucket."""
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -140,11 +141,57 @@ def role_users(staff_user, leader_user, community_manager, superuser):
     }
 
 
+# Per test process: the SQLite test database just after `seeded` last ran `seed_demo`.
+_seeded_image: dict = {}
+SEEDED_IMAGE_MAX_AGE = 600  # seconds: seed_demo places sessions and events relative to now
+
+
 @pytest.fixture
 def seeded(db):
-    """The demo data of `seed_demo` (with two extra staff); returns the demo users by username."""
-    call_command("seed_demo", "--staff", "2", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    """The demo data of `seed_demo` (with two extra staff); returns the demo users by username.
+
+    Tests that commit (the browser journeys) on SQLite get it from a copy of the database taken
+    just after this process last seeded (milliseconds instead of ten seconds of seeding), when
+    the database is as it was then (the data migrations' rows after a flush, and nothing a
+    fixture added: the same number of rows in every table) and the copy is under ten minutes
+    old. Inside a test's transaction, and on PostgreSQL, it seeds."""
+    from django.db import connection
+
+    copyable = (
+        connection.vendor == "sqlite"
+        and connection.is_in_memory_db()
+        and not connection.in_atomic_block
+    )
+    before = _row_counts(connection) if copyable else None
+    image = _seeded_image
+    if (
+        copyable
+        and image.get("before") == before
+        and time.monotonic() - image["at"] < SEEDED_IMAGE_MAX_AGE
+    ):
+        copy = sqlite3.connect(":memory:")
+        copy.deserialize(image["data"])
+        copy.backup(connection.connection)
+        copy.close()
+    else:
+        call_command("seed_demo", "--staff", "2", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        if copyable:
+            image.update(before=before, data=connection.connection.serialize(), at=time.monotonic())
     return {user.username: user for user in get_user_model().objects.all()}
+
+
+def _row_counts(connection) -> dict[str, int]:
+    """Rows per table; a full-text index's own storage (its shadow tables, whose rows are
+    segments that merge) is left out, the index itself counted."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")
+        shadows = tuple(f"{name}_" for (name,) in cursor.fetchall())
+        counts = {}
+        for table in connection.introspection.table_names(cursor):
+            if not table.startswith(shadows):
+                cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 (its own names)
+                counts[table] = cursor.fetchone()[0]
+        return counts
 
 
 @pytest.fixture(scope="module")
