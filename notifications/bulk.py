@@ -162,7 +162,7 @@ def notify_many(
                     user_id=notification.user_id, content=tracked
                 )
             else:
-                if channel == kinds.SLACK and not_now:
+                if not_now:
                     tracked = replace(tracked, actions=(*tracked.actions, _not_now(notification)))
                 row["subject"] = tracked.title[:300]
                 row["payload"] = renderer_of(channel)(tracked)
@@ -239,7 +239,7 @@ class _Email:
 
 
 def _not_now(notification: Sent) -> Action:
-    """Slack's "Not now": marks the notification read (`services.not_now`)."""
+    """A chat message's "Not now": marks the notification read (`services.not_now`)."""
     value = links.action_value(
         user_id=notification.user_id,
         action_id=NOT_NOW,

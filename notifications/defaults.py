@@ -122,6 +122,7 @@ def connections() -> list[Connection]:
     """Which channels this portal is connected to, read from its settings (never showing a
     secret), and what is missing where one is not."""
     slack_actions = absolute(reverse("notifications_slack_actions"))
+    teams_messages = absolute(reverse("notifications_teams_messages"))
     bot = all(
         (settings.TEAMS_BOT_APP_ID, settings.TEAMS_BOT_APP_PASSWORD, settings.TEAMS_BOT_TENANT_ID)
     )
@@ -146,7 +147,8 @@ def connections() -> list[Connection]:
         Connection(
             "Microsoft Teams, to each person",
             bot,
-            "Messages from the portal's bot in each person's chat."
+            "Messages from the portal's bot in each person's chat. Its buttons act in place "
+            f"once the Azure Bot's messaging endpoint is {teams_messages}"
             if bot
             else "Not connected: set TEAMS_BOT_APP_ID, TEAMS_BOT_APP_PASSWORD and "
             "TEAMS_BOT_TENANT_ID (the Azure bot's app registration).",

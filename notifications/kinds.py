@@ -13,6 +13,7 @@ from dataclasses import dataclass
 EMAIL, SLACK, TEAMS, INBOX = "email", "slack", "teams", "inbox"
 CHANNELS = {EMAIL: "Email", SLACK: "Slack", TEAMS: "Microsoft Teams", INBOX: "In the portal"}
 DELIVERED = (EMAIL, SLACK, TEAMS)  # the channels that send something (the inbox is a row)
+CHAT = (SLACK, TEAMS)  # their buttons can act in place (notifications.actions)
 
 
 @dataclass(frozen=True)

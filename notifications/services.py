@@ -167,7 +167,9 @@ def _email_queue(notification, kind, content: Content, email: Email | None, comm
 
 
 def _tracked(content: Content, notification: Notification, channel: str) -> Content:
-    """The content with its links made absolute and counted for this channel."""
+    """The content with its links made absolute and counted for this channel. A button that
+    runs in place (`action_id`) gets its argument signed for this person in a chat message;
+    elsewhere it is its link (left out when it has none)."""
 
     made: dict[str, str] = {}  # one address per path, so a button and the title agree
 
@@ -181,7 +183,21 @@ def _tracked(content: Content, notification: Notification, channel: str) -> Cont
             )
         return made[path]
 
-    actions = tuple(replace(action, url=track(action.url)) for action in content.actions)
+    def button(action: Action) -> Action | None:
+        action = replace(action, url=track(action.url))
+        if not action.action_id:
+            return action
+        if channel in kinds.CHAT:
+            value = links.action_value(
+                user_id=notification.user_id,
+                action_id=action.action_id,
+                argument=action.value,
+                notification_key=notification.key,
+            )
+            return replace(action, value=value)
+        return replace(action, action_id="", value="") if action.url else None
+
+    actions = tuple(kept for action in content.actions if (kept := button(action)))
     return replace(content, url=track(content.url), actions=actions)
 
 
@@ -321,28 +337,16 @@ def slack_action_handle(payload: dict) -> str | None:
     """Run the button a person pressed in Slack (the request's signature already checked) and
     queue the message's in-place answer. The sentence said, or None for a payload that is
     not a button press of ours."""
-    from django.contrib.auth import get_user_model
-
-    from .actions import ActionError, action_run
-
     pressed = (payload.get("actions") or [None])[0] if isinstance(payload, dict) else None
     response_url = payload.get("response_url", "") if isinstance(payload, dict) else ""
     if not isinstance(pressed, dict) or not isinstance(response_url, str):
         return None
     if not response_url.startswith(("https://", "http://")):  # nowhere to answer: not Slack's
         return None
-    target = links.action_target(str(pressed.get("value", "")))
-    if target is None or target[1] != pressed.get("action_id"):
+    outcome = _press(str(pressed.get("value", "")), pressed.get("action_id"))
+    if outcome is None:
         return None
-    user_id, action_id, argument, key = target
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        return None
-    try:
-        with transaction.atomic():
-            said = action_run(user=user, action_id=action_id, argument=argument)
-    except ActionError as error:
-        said = str(error)
+    user, action_id, key, said = outcome
     with transaction.atomic():
         message_queue(
             key=f"slack.answer:{payload.get('trigger_id') or key}:{action_id}",
@@ -358,6 +362,56 @@ def slack_action_handle(payload: dict) -> str | None:
             },
         )
     return said
+
+
+def teams_action_handle(activity: dict) -> dict:
+    """Run the button a person pressed on a Teams card (an `adaptiveCard/action` invoke whose
+    token was checked) and answer, as Teams' Universal Actions expect, with the card that
+    replaces the pressed one; a press that is not of one of our buttons is a 400 in words."""
+    from .channels import teams
+
+    action = (activity.get("value") or {}).get("action") if isinstance(activity, dict) else None
+    data = action.get("data") if isinstance(action, dict) else None
+    value = data.get("value") if isinstance(data, dict) else None
+    outcome = _press(str(value or ""), action.get("verb") if isinstance(action, dict) else None)
+    if outcome is None:
+        return {
+            "statusCode": 400,
+            "type": "application/vnd.microsoft.error",
+            "value": {
+                "code": "BadRequest",
+                "message": "This is not a button of one of the portal's messages.",
+            },
+        }
+    said = outcome[3]
+    return {
+        "statusCode": 200,
+        "type": teams.CARD_CONTENT_TYPE,
+        "value": teams.render(Content(kind="", title=said, text="")),
+    }
+
+
+def _press(value: str, action_id) -> tuple | None:
+    """(person, action, notification key, the sentence said) once the button's signed value
+    names this action and a person still here, its action run in its own transaction; None
+    when the value is not one of ours."""
+    from django.contrib.auth import get_user_model
+
+    from .actions import ActionError, action_run
+
+    target = links.action_target(value)
+    if target is None or target[1] != action_id:
+        return None
+    user_id, action_id, argument, key = target
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return None
+    try:
+        with transaction.atomic():
+            said = action_run(user=user, action_id=action_id, argument=argument)
+    except ActionError as error:
+        said = str(error)
+    return user, action_id, key, said
 
 
 def not_now(user, argument: str) -> str:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("go/<str:token>/", views.go, name="notifications_go"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="notifications_unsubscribe"),
     path("slack/actions/", views.slack_actions, name="notifications_slack_actions"),
+    path("teams/messages/", views.teams_messages, name="notifications_teams_messages"),
 ]

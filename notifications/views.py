@@ -153,3 +153,22 @@ def slack_actions(request):
             {"error": "This is not a button of one of the portal's messages."}, status=400
         )
     return HttpResponse(status=200)  # the answer in place goes to its response_url
+
+
+@csrf_exempt  # the Bot Framework signs what it posts; the token is checked before anything is read
+@require_POST
+def teams_messages(request):
+    """The Teams bot's messaging endpoint: a card's button (an `adaptiveCard/action` invoke) is
+    run and answered with the card that replaces it; any other activity (the app installed, a
+    message typed to the bot) is acknowledged and left alone."""
+    from .teams_bot import Refused, Unreadable, verify
+
+    try:
+        activity = verify(request)
+    except Unreadable as refusal:
+        return JsonResponse({"error": str(refusal)}, status=400)
+    except Refused as refusal:
+        return JsonResponse({"error": str(refusal)}, status=401)
+    if activity.get("type") != "invoke" or activity.get("name") != "adaptiveCard/action":
+        return HttpResponse(status=200)
+    return JsonResponse(services.teams_action_handle(activity))

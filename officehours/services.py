@@ -475,8 +475,11 @@ def _reminder_queue(reminder: Reminder, now: datetime) -> None:
     invitation = reminder.kind in INVITATIONS
     hosts = selectors.hosts_of(series=occurrence.series)
     sessions_path = reverse("officehours_sessions")
+    cancelled = reminder.kind == Reminder.Kind.CANCELLED
+    upcoming = _next_of(occurrence, now) if cancelled else None  # offered in its place
     context = {
         "reminder": reminder,
+        "upcoming": upcoming,
         "booking": booking,
         "occurrence": occurrence,
         "zone": reader_zone.key,
@@ -513,6 +516,14 @@ def _reminder_queue(reminder: Reminder, now: datetime) -> None:
         actions.append(Action("Join the session", occurrence.location, primary=True))
     if reminder.kind == Reminder.Kind.RECORDING and occurrence.recording_url:
         actions.append(Action("Watch the recording", occurrence.recording_url, primary=True))
+    if upcoming:
+        with timezone.override(reader_zone):
+            starts = date_format(timezone.localtime(upcoming.starts_at), "l j F, H:i")
+        facts.append(("Next session", f"{starts} ({reader_zone.key})"))
+        # in Slack and Teams it takes the seat in place; in an email it is the link
+        actions.append(
+            Action("Book the next session", sessions_path, "book", str(upcoming.pk), primary=True)
+        )
     actions.append(Action("Your office hours", sessions_path))
     notify(
         user=booking.user,
@@ -529,6 +540,19 @@ def _reminder_queue(reminder: Reminder, now: datetime) -> None:
         # a reminder before the session is no use once it has started
         expires_at=occurrence.starts_at if reminder.kind in REMINDERS_BEFORE else None,
         now=now,
+    )
+
+
+def _next_of(occurrence: Occurrence, now: datetime) -> Occurrence | None:
+    """The series' next scheduled session after `occurrence` that has not started."""
+    return (
+        Occurrence.objects.filter(
+            series=occurrence.series,
+            status=Occurrence.Status.SCHEDULED,
+            starts_at__gt=max(now, occurrence.starts_at),
+        )
+        .order_by("starts_at")
+        .first()
     )
 
 

@@ -66,10 +66,12 @@ PUBLIC_URL_NAMES = frozenset(
         "certificate_verify_form",
         # Notifications (notifications.links): a tracked link and one-click unsubscribe come from
         # a mail client or chat app with no session; the signed token names the one person and
-        # kind or link. Slack signs its button callbacks (checked before anything is read).
+        # kind or link. Slack signs its button callbacks and the Bot Framework its activities to
+        # the Teams bot (each checked before anything is read).
         "notifications_go",
         "notifications_unsubscribe",
         "notifications_slack_actions",
+        "notifications_teams_messages",
         # The identity provider provisions staff by SCIM 2.0 (portal.scim): it sends no session,
         # so a bearer token made by a superuser is the key (none or a revoked one: 401).
         "scim_config",

@@ -378,6 +378,19 @@ def lesson_todo(*, staff: Staff, lesson: LessonPage) -> list[str]:
     return _todo(tracked, videos, checks)
 
 
+def lesson_to_mark_done(*, staff: Staff, module: ModulePage) -> LessonPage | None:
+    """The module's first lesson `staff` has not completed, when it asks for nothing but to
+    say it was read (no video or check left): what a chat message's "Mark the lesson done"
+    can complete."""
+    done = LessonCompletion.objects.filter(staff=staff).values("lesson_id")
+    lesson = (
+        LessonPage.objects.live().child_of(module).exclude(pk__in=done).order_by("path").first()
+    )
+    if lesson is None or lesson_todo(staff=staff, lesson=lesson):
+        return None
+    return lesson
+
+
 def _states(lesson, tracked, standing: Standing):
     """Each of the lesson's videos and checks, by block id, from the person's standing."""
     videos = {}

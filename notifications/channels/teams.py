@@ -124,7 +124,7 @@ def _card(content: Content, text: str, facts) -> dict:
             }
         )
     card = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": CARD_VERSION, "body": body}
-    actions = [_button(action) for action in content.actions if _is_web(action.url)]
+    actions = [button for action in content.actions if (button := _button(action))]
     if not actions and _is_web(content.url):
         actions = [_button(Action(label=OPEN_LABEL, url=content.url))]
     if actions:
@@ -132,9 +132,21 @@ def _card(content: Content, text: str, facts) -> dict:
     return card
 
 
-def _button(action: Action) -> dict:
-    # A button's title is plain text in every host: no markdown to escape.
-    button = {"type": "Action.OpenUrl", "title": action.label, "url": action.url}
+def _button(action: Action) -> dict | None:
+    """A button that acts in place (`Action.Execute`, Teams' Universal Actions: Teams posts it
+    to the bot, `notifications.teams_bot`) when the bot can receive it, else one that opens its
+    link; None for neither. A button's title is plain text in every host: no markdown."""
+    if action.action_id and action.value and is_configured(to_person=True):
+        button = {
+            "type": "Action.Execute",
+            "title": action.label,
+            "verb": action.action_id,
+            "data": {"value": action.value},
+        }
+    elif _is_web(action.url):
+        button = {"type": "Action.OpenUrl", "title": action.label, "url": action.url}
+    else:
+        return None
     if action.primary:
         button["style"] = "positive"
     return button

@@ -303,6 +303,10 @@ TEAMS_BOT_TENANT_ID = env("TEAMS_BOT_TENANT_ID", "")
 TEAMS_LOGIN_URL = env("TEAMS_LOGIN_URL", "https://login.microsoftonline.com/")
 TEAMS_SERVICE_URL = env("TEAMS_SERVICE_URL", "https://smba.trafficmanager.net/teams/")
 TEAMS_GRAPH_URL = env("TEAMS_GRAPH_URL", "https://graph.microsoft.com/v1.0/")
+# Where the keys that sign the Bot Framework's calls to the bot (its buttons) are listed.
+TEAMS_OPENID_METADATA_URL = env(
+    "TEAMS_OPENID_METADATA_URL", "https://login.botframework.com/v1/.well-known/openidconfiguration"
+)
 CHANNEL_TIMEOUT = int(env("CHANNEL_TIMEOUT", "10"))  # seconds for one Slack or Teams call
 
 # Celery ----------------------------------------------------------------------------------------

@@ -8,7 +8,13 @@ and answer shapes Microsoft documents:
 - Microsoft Graph's ``GET /graph/v1.0/users/{email}`` (a Graph token required);
 - the Bot Framework connector's ``POST /connector/v3/conversations`` and
   ``POST /connector/v3/conversations/{id}/activities`` (a connector token required; a person
-  without the bot's app gets 403, a removed chat 404).
+  without the bot's app gets 403, a removed chat 404);
+- the Bot Framework's side of a button pressed on a card: its OpenID metadata
+  (``GET /botframework/openid``) and signing keys (``GET /botframework/keys``, each with the
+  channels it endorses); `invoke(...)` is the ``adaptiveCard/action`` activity Teams posts to
+  the bot's messaging endpoint and `token(...)` the JWT it carries, signed by PyJWT (RS256) as
+  the Bot Connector signs them.
+  `rotate_keys()` signs with a new key from then on, as Microsoft rolls its keys.
 
 Every request is recorded as it arrived (`received`, `of(endpoint)`). Faults are injected per
 endpoint for the next calls: `fail("activities", 429, retry_after=7)`, `fail("graph", 500)`,
@@ -26,16 +32,22 @@ Usage::
 import json
 import secrets
 import threading
+import time
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from . import free_port
 
 BOT_SCOPE = "https://api.botframework.com/.default"
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
-ENDPOINTS = ("webhook", "token", "graph", "conversations", "activities")
+ENDPOINTS = ("webhook", "token", "graph", "conversations", "activities", "openid", "keys")
+BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
 
 
 @dataclass
@@ -82,6 +94,8 @@ class TeamsPeer:
         self._stopping = threading.Event()
         self._server = _Server(("127.0.0.1", self.port), _Handler)
         self._server.peer = self
+        self._signing: list[tuple[str, rsa.RSAPrivateKey, list[str]]] = []  # kid, key, channels
+        self.rotate_keys()
 
     def __enter__(self):
         self._thread = threading.Thread(
@@ -106,6 +120,52 @@ class TeamsPeer:
             "TEAMS_LOGIN_URL": f"{self.url}/login/",
             "TEAMS_SERVICE_URL": f"{self.url}/connector/",
             "TEAMS_GRAPH_URL": f"{self.url}/graph/v1.0/",
+            "TEAMS_OPENID_METADATA_URL": f"{self.url}/botframework/openid",
+        }
+
+    # the Bot Framework calling the bot
+
+    @property
+    def service_url(self) -> str:
+        return f"{self.url}/connector/"
+
+    def rotate_keys(self, *, endorses: tuple[str, ...] = ("msteams",)) -> str:
+        """A new signing key, listed beside the old ones and used from now on; its id."""
+        kid = uuid.uuid4().hex
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        with self._lock:
+            self._signing.append((kid, key, list(endorses)))
+        return kid
+
+    def token(self, **changes) -> str:
+        """A Bot Connector token for this bot, as Microsoft issues them; `changes` overrides
+        claims (aud, iss, exp, serviceUrl) or, with `key=`/`kid=`/`algorithm=`, how it is
+        signed."""
+        kid, key, _ = self._signing[-1]
+        key, kid = changes.pop("key", key), changes.pop("kid", kid)
+        algorithm = changes.pop("algorithm", "RS256")
+        now = int(time.time())
+        claims = {
+            "iss": BOT_FRAMEWORK_ISSUER,
+            "aud": self.app_id,
+            "nbf": now - 5,
+            "exp": now + 3600,
+            "serviceUrl": self.service_url,
+        } | changes
+        return jwt.encode(claims, key, algorithm=algorithm, headers={"kid": kid})
+
+    def invoke(self, *, verb: str, data: dict, object_id: str = "oid") -> dict:
+        """The activity Teams posts when a person presses an `Action.Execute` button."""
+        return {
+            "type": "invoke",
+            "name": "adaptiveCard/action",
+            "id": f"f:{uuid.uuid4().hex}",
+            "channelId": "msteams",
+            "serviceUrl": self.service_url,
+            "from": {"id": f"29:{object_id}", "aadObjectId": object_id},
+            "conversation": {"id": f"a:{object_id}", "conversationType": "personal"},
+            "recipient": {"id": f"28:{self.app_id}"},
+            "value": {"action": {"type": "Action.Execute", "verb": verb, "data": data}},
         }
 
     # what the test sees and changes
@@ -171,6 +231,10 @@ class TeamsPeer:
             return "graph", [parts[3]]
         if method == "POST" and parts == ["connector", "v3", "conversations"]:
             return "conversations", []
+        if method == "GET" and parts == ["botframework", "openid"]:
+            return "openid", []
+        if method == "GET" and parts == ["botframework", "keys"]:
+            return "keys", []
         if (
             method == "POST"
             and len(parts) == 5
@@ -255,6 +319,18 @@ class TeamsPeer:
             self._chats[conversation] = object_id
         return 201, {}, {"id": conversation}
 
+    def _openid(self, handler, route, query, body):
+        return (
+            200,
+            {},
+            {"issuer": BOT_FRAMEWORK_ISSUER, "jwks_uri": f"{self.url}/botframework/keys"},
+        )
+
+    def _keys(self, handler, route, query, body):
+        with self._lock:
+            keys = [_public_jwk(kid, key, channels) for kid, key, channels in self._signing]
+        return 200, {}, {"keys": keys}
+
     def _activities(self, handler, route, query, body):
         if not self._bearer_is(handler, BOT_SCOPE):
             return 401, {}, {"message": "Authorization has been denied for this request."}
@@ -280,6 +356,11 @@ class TeamsPeer:
             posted.append(body)
             number = sum(len(a) for a in self.activities.values())
         return 201, {}, {"id": f"1:{number}"}
+
+
+def _public_jwk(kid: str, key: rsa.RSAPrivateKey, endorsements: list[str]) -> dict:
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    return jwk | {"kid": kid, "use": "sig", "endorsements": endorsements}
 
 
 def _error(status: int, code: str, message: str) -> tuple[int, dict, dict]:

@@ -50,6 +50,12 @@ def assignment_reminders_send(*, now: datetime | None = None) -> int:
                 "url": absolute_url(module.get_url() or "/"),
             }
             path = module.get_url() or "/"
+            actions = [Action("Start the module", path, primary=True)]
+            if lesson := selectors.lesson_to_mark_done(staff=reminder.staff, module=module):
+                # in Slack and Teams it completes the lesson in place; email has the module
+                actions.append(
+                    Action(f"Mark “{lesson.title}” done", path, "lesson_done", str(lesson.pk))
+                )
             notify_person(
                 user=reminder.staff.user,
                 address=reminder.staff.email,
@@ -61,7 +67,7 @@ def assignment_reminders_send(*, now: datetime | None = None) -> int:
                     f"{module.estimated_minutes} minutes.",
                     url=path,
                     facts=(("Was due", date_format(reminder.due_on, "j F Y")),),
-                    actions=(Action("Start the module", path, primary=True),),
+                    actions=tuple(actions),
                 ),
                 email=Email(
                     subject=f"Overdue: {module.title}",
