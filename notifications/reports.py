@@ -30,6 +30,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Concat
+from django.utils.translation import ngettext
 
 from portal.outbox.models import Message
 from portal.people.models import Staff
@@ -155,7 +156,11 @@ def _summary(rows_of: dict) -> str:
             "the same nudge."
         )
     sent = sum(row["sent_inbox"] for row in rows_of.values())
-    return f"{sent:,} nudges were sent to the people in this view in this period."
+    return ngettext(
+        "%(sent)s nudge was sent to the people in this view in this period.",
+        "%(sent)s nudges were sent to the people in this view in this period.",
+        sent,
+    ) % {"sent": f"{sent:,}"}
 
 
 def _note() -> str:
