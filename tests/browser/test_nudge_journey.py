@@ -32,7 +32,7 @@ from portal.outbox.models import Message
 from portal.outbox.services import messages_deliver
 from portal.tiers.models import EngagementEvent, Tier, TierAttainment
 from tests.browser.conftest import ARTIFACTS
-from tests.notifications.test_nudges import one_steps, switch_on
+from tests.notifications.nudging import one_steps, switch_on
 from training.factories import block_id, lesson_make, module_make, video_make, wiifm_block
 
 DESKTOP = {"width": 1280, "height": 900}
