@@ -1,14 +1,15 @@
 """Who each nudge is for at a moment, for everyone at once (`nudges.NudgeType.candidates`).
 
 Each function makes a fixed number of queries whatever the number of people (pinned in
-tests/notifications/test_nudges.py) and returns the people with an account who are active in
-the directory and did not get this nudge within its interval (left out by the query itself,
-`Check.not_nudged`, so a run after a send reads nobody twice), each once. The apps' models
-are imported inside the functions: the registry is read when the models load.
+tests/notifications/test_nudge_candidates.py) and returns the people with an account who are
+active in the directory and did not get this nudge within its interval (left out by the query
+itself, `Check.not_nudged`, so a run after a send reads nobody twice), each once. The apps'
+models are imported inside the functions: the registry is read when the models load.
 """
 
 import math
 
+import numpy as np
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
@@ -185,25 +186,21 @@ def team_passed(check: Check) -> list[Candidate]:
     counts = line_target_counts(moments=[check.since, check.now])
     smallest = min_group()
     path = reverse("reports")
-    candidates = []
-    for i, user_id in enumerate(counts.users.tolist()):
-        (then, now_counted), (held_then, held_now) = counts.counted[i], counts.held[i]
-        if not user_id or then < smallest or now_counted < smallest:
-            continue
-        before, after = held_then / then, held_now / now_counted
-        passed = [t for t in THRESHOLDS if before < t / 100 <= after]
-        if passed:
-            candidates.append(
-                Candidate(
-                    int(user_id),
-                    str(passed[-1]),
-                    {
-                        "first_name": first_name(counts.names[i]),
-                        "percent": str(passed[-1]),
-                        "path": path,
-                    },
-                )
-            )
+    then, now_counted = counts.counted[:, 0], counts.counted[:, 1]
+    seen = (counts.users > 0) & (then >= smallest) & (now_counted >= smallest)
+    with np.errstate(divide="ignore", invalid="ignore"):  # lines of nobody are not `seen`
+        before, after = counts.held[:, 0] / then, counts.held[:, 1] / now_counted
+    highest = np.zeros(len(then), dtype=np.int64)
+    for threshold in THRESHOLDS:  # in increasing order: the highest passed stays
+        highest[seen & (before < threshold / 100) & (threshold / 100 <= after)] = threshold
+    candidates = [
+        Candidate(
+            int(counts.users[i]),
+            str(highest[i]),
+            {"first_name": first_name(counts.names[i]), "percent": str(highest[i]), "path": path},
+        )
+        for i in np.flatnonzero(highest).tolist()
+    ]
     if candidates:
         lately = set(
             check.recent.filter(user_id__in=[c.user_id for c in candidates]).values_list(

@@ -66,7 +66,10 @@ def line_target_counts(*, moments: list[datetime]) -> LineCounts:
         if not alive.any():
             break
         current, values = current[alive], values[alive]
-        np.add.at(totals, current, values)
+        for column in range(values.shape[1]):  # bincount: a sum per manager, unbuffered add.at's
+            totals[:, column] += np.bincount(
+                current, weights=values[:, column], minlength=n
+            ).astype(np.int64)
         current = parent[current]
 
     has_report = np.zeros(n, dtype=bool)
