@@ -55,6 +55,8 @@ class NudgeRuleForm(WagtailAdminModelForm):
             if key == kinds.INBOX or configured(key)
         ]
         nudge = registry.get(self.instance.type)
+        if nudge is None or not nudge.announces:
+            self.fields.pop("announce", None)  # only news for everyone is posted to a channel
         if nudge is not None:
             known = "; ".join(
                 f"{{{name}}}: {meaning}"
@@ -147,6 +149,7 @@ class NudgeViewSet(ModelViewSet):
             FieldPanel("text"),
             FieldPanel("every_days"),
             FieldPanel("channels"),
+            FieldPanel("announce"),
         ],
         base_form_class=NudgeRuleForm,
     )

@@ -156,9 +156,17 @@ def connections() -> list[Connection]:
         Connection(
             "Microsoft Teams, to a channel",
             bool(settings.TEAMS_WEBHOOK_URL),
-            "Posts to one channel through a Workflows webhook (for announcements, not for "
-            "messages to one person)."
+            "Posts to one channel through a Workflows webhook: the nudges you also post in the "
+            "community channel (a wave's start, a new FAQ entry)."
             if settings.TEAMS_WEBHOOK_URL
             else "Not connected: set TEAMS_WEBHOOK_URL (a Teams Workflows webhook).",
+        ),
+        Connection(
+            "Slack, to a channel",
+            configured(kinds.SLACK) and bool(settings.SLACK_CHANNEL.strip()),
+            f"Posts to the channel {settings.SLACK_CHANNEL.strip()}: the nudges you also post in "
+            "the community channel (invite the portal's app to it)."
+            if configured(kinds.SLACK) and settings.SLACK_CHANNEL.strip()
+            else "Not connected: set SLACK_CHANNEL (a channel id, C...) with SLACK_BOT_TOKEN.",
         ),
     ]

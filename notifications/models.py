@@ -139,6 +139,13 @@ class NudgeRule(models.Model):
         help_text="The channels people take this nudge by unless they chose their own. None "
         "ticked: the default for every kind of message.",
     )
+    announce = models.BooleanField(
+        "also post in the community channel",
+        default=False,
+        help_text="Once for each new subject (a wave that started, an FAQ entry), the same words "
+        "addressed to everyone, in the Teams channel of TEAMS_WEBHOOK_URL and the Slack channel "
+        "of SLACK_CHANNEL, where the portal is connected to them.",
+    )
     checked_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When it was last evaluated."
     )

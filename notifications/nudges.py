@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from string import Formatter
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -113,6 +114,9 @@ class NudgeType:
     step_subject: bool = False
     step_label: str = ""
     any_event: bool = False  # any engagement at all counts as the step
+    # Its subjects are news for everyone (a wave, an FAQ entry): a rule may also post each
+    # once in the community channel (`NudgeRule.announce`).
+    announces: bool = False
 
     @property
     def kind(self) -> str:
@@ -218,7 +222,7 @@ def nudge_rule_save(*, rule, by) -> None:
     the title and text as changed (free text stays out of the log)."""
     from .models import NudgeRule
 
-    watched = ("enabled", "every_days", "channels", "title", "text")
+    watched = ("enabled", "every_days", "channels", "announce", "title", "text")
     before = NudgeRule.objects.filter(pk=rule.pk).values(*watched).first() or {}
     rule.save()
     changed = {}
@@ -275,9 +279,55 @@ def nudge_send(*, rule, now: datetime) -> int:
                     not_now=True,
                 )
             )
+    if rule.announce and nudge.announces:
+        with transaction.atomic():
+            announcement_post(nudge, rule, candidates)
     NudgeRule.objects.filter(pk=rule.pk).update(checked_at=now)
     logger.info("Nudge %s: %s candidates, %s sent", rule.type, len(candidates), sent)
     return sent
+
+
+def announcement_post(nudge: NudgeType, rule, candidates: list[Candidate]) -> int:
+    """Post the nudge once per subject (the wave, the FAQ entry) to the community channels the
+    portal is connected to, in the rule's words addressed to everyone, its link untracked (no
+    one person's). Keyed by subject and channel in the outbox, so a later run that finds a
+    newcomer to the same wave posts nothing again. How many posts were queued."""
+    from portal.outbox.services import message_queue
+
+    from .channels import renderer_of, slack, teams
+    from .links import absolute
+
+    places = []
+    if teams.is_configured(to_person=False):
+        places.append((kinds.TEAMS, "channel"))
+    if settings.SLACK_CHANNEL.strip() and slack.is_configured():
+        places.append((kinds.SLACK, settings.SLACK_CHANNEL.strip()))
+    first_of = {}
+    for candidate in candidates:
+        first_of.setdefault(candidate.subject, candidate)
+    posted = 0
+    for subject, candidate in first_of.items():
+        values = {**candidate.context, FIRST_NAME: "everyone"}
+        url = absolute(values["path"]) if values.get("path") else ""
+        content = Content(
+            kind=nudge.kind,
+            title=" ".join(wording_fill(rule.title, values).split())[:300],
+            text=wording_fill(rule.text, values),
+            url=url,
+            actions=(Action(nudge.button, url, primary=True),) if url else (),
+        )
+        for channel, to in places:
+            posted += bool(
+                message_queue(
+                    key=f"{nudge.kind}:announce:{subject}:{channel}",
+                    kind=nudge.kind,
+                    channel=channel,
+                    to=to,
+                    subject=content.title,
+                    payload=renderer_of(channel)(content),
+                )
+            )
+    return posted
 
 
 def _item(nudge: NudgeType, rule, candidate: Candidate, key: str) -> Item:
@@ -344,6 +394,7 @@ def _register_types() -> None:
             step_kinds=("faq_viewed",),
             step_subject=True,
             step_label="read that FAQ entry",
+            announces=True,
         )
     )
     register(
@@ -380,6 +431,7 @@ def _register_types() -> None:
             candidates=c.wave_started,
             any_event=True,
             step_label="did anything in the programme",
+            announces=True,
         )
     )
 

@@ -296,6 +296,7 @@ EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "60"))
 SLACK_BOT_TOKEN = env("SLACK_BOT_TOKEN", "")
 SLACK_SIGNING_SECRET = env("SLACK_SIGNING_SECRET", "")
 SLACK_API_URL = env("SLACK_API_URL", "https://slack.com/api/")
+SLACK_CHANNEL = env("SLACK_CHANNEL", "")  # a channel id (C...) for nudges posted to everyone
 TEAMS_WEBHOOK_URL = env("TEAMS_WEBHOOK_URL", "")
 TEAMS_BOT_APP_ID = env("TEAMS_BOT_APP_ID", "")
 TEAMS_BOT_APP_PASSWORD = env("TEAMS_BOT_APP_PASSWORD", "")
