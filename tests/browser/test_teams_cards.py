@@ -20,8 +20,9 @@ import pytest
 from playwright.sync_api import expect
 
 from notifications.channels import teams
+from notifications.content import Action, Content
 from tests.browser.conftest import PortalPage
-from tests.notifications.teams_examples import EXAMPLES
+from tests.notifications.teams_examples import EXAMPLES, SITE
 
 PEER = Path(__file__).resolve().parents[1] / "peers" / "adaptivecards"
 ORIGIN = "http://cards.test"
@@ -119,3 +120,34 @@ def test_a_card_shows_what_the_notification_says(card_page, name):
         box = button.bounding_box()
         assert box["x"] + box["width"] <= edge["x"] + edge["width"] + 0.5
     card_page.screenshot(f"teams-card-{name}-390")
+
+
+def test_buttons_that_act_in_place_are_buttons_that_send_their_verb(card_page, teams_peer):
+    """With the bot set up (the Teams peer's settings), a cancelled session's card offers the
+    next one as an Action.Execute: the renderer draws it as a button, and pressing it hands
+    Teams its verb and signed value (what the bot's endpoint receives)."""
+    content = Content(
+        kind="officehours.cancelled",
+        title="Cancelled: Community office hour",
+        text="The session has been cancelled, and your booking with it.",
+        url=f"{SITE}/n/c/oh1/",
+        facts=(("Next session", "Thursday 11 March, 10:00 (Europe/Berlin)"),),
+        actions=(
+            Action("Book the next session", f"{SITE}/n/c/oh1/", "book", "signed-1", primary=True),
+            Action("Your office hours", f"{SITE}/n/c/oh1/"),
+        ),
+    )
+    card = teams.render(content)
+    host_config = json.loads((PEER / "teams-host-config.json").read_text())
+    page = card_page.page
+    card_page.goto("/preview.html")
+    page.evaluate("([cards, host]) => cardsRender(cards, host)", [[["execute", card]], host_config])
+
+    assert page.evaluate("window.cardWarnings") == []
+    bubble = page.locator('[data-card="execute"] .bubble')
+    book = bubble.get_by_role("button", name="Book the next session", exact=True)
+    expect(book).to_be_visible()
+    book.click()
+    assert page.evaluate("window.openedUrls") == ['book {"value":"signed-1"}']
+    card_page.check_a11y()
+    card_page.screenshot("teams-card-execute-desktop")

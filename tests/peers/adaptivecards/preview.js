@@ -8,7 +8,9 @@ window.cardsRender = (cards, hostConfig) => {
   for (const [name, payload] of cards) {
     const card = new AdaptiveCards.AdaptiveCard();
     card.hostConfig = new AdaptiveCards.HostConfig(hostConfig);
-    card.onExecuteAction = (action) => window.openedUrls.push(action.url);
+    // a link button's address; a button that acts in place (Action.Execute): its verb and data
+    card.onExecuteAction = (action) =>
+      window.openedUrls.push(action.url ?? `${action.verb} ${JSON.stringify(action.data)}`);
     const context = new AdaptiveCards.SerializationContext();
     card.parse(payload, context);
     for (let i = 0; i < context.eventCount; i++) {
