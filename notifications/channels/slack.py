@@ -218,11 +218,16 @@ def _action_blocks(actions: tuple[Action, ...]) -> list[dict]:
 
 
 def _button(action: Action) -> dict | None:
-    """An interactive button (action_id) or a link button (url); None, logged, for one Slack
-    would refuse (too long an id or value, no web address, no label)."""
+    """An interactive button (action_id) where Slack's presses can reach the portal (its
+    signing secret is set), else a link button (url); None for an interactive one without a
+    link then, and, logged, for one Slack would refuse (too long an id or value, no web
+    address, no label)."""
     label = " ".join(action.label.split())
     button: dict = {"type": "button", "text": _plain(_cut_plain(label, BUTTON_TEXT_MAX))}
-    if action.action_id:
+    interactive = bool(getattr(settings, "SLACK_SIGNING_SECRET", "").strip())
+    if action.action_id and not interactive and not action.url:
+        return None  # "Not now" has no link: without presses there is no button
+    if action.action_id and interactive:
         if len(action.action_id) > ACTION_ID_MAX or len(action.value) > VALUE_MAX:
             problem = "an action_id or value longer than Slack allows"
         else:

@@ -114,7 +114,8 @@ def test_a_url_that_is_no_web_address_is_not_linked():
     assert payload["blocks"][0]["type"] == "header"
 
 
-def test_interactive_buttons_carry_their_action_and_link_buttons_their_url():
+def test_interactive_buttons_carry_their_action_and_link_buttons_their_url(settings):
+    settings.SLACK_SIGNING_SECRET = "set"  # noqa: S105 - presses can reach the portal
     (actions,) = [b for b in slack.render(content())["blocks"] if b["type"] == "actions"]
     not_now, book, faq = actions["elements"]
     assert not_now == {
@@ -132,7 +133,8 @@ def test_interactive_buttons_carry_their_action_and_link_buttons_their_url():
     }
 
 
-def test_buttons_slack_would_refuse_are_left_out():
+def test_buttons_slack_would_refuse_are_left_out(settings):
+    settings.SLACK_SIGNING_SECRET = "set"  # noqa: S105
     actions = (
         Action("Evil", "javascript:alert(1)"),
         Action("Long id", "", action_id="x" * 256),
@@ -146,7 +148,20 @@ def test_buttons_slack_would_refuse_are_left_out():
     assert [b["text"]["text"] for b in block["elements"]] == ["Kept"]
 
 
-def test_a_repeated_action_id_goes_into_its_own_actions_block():
+def test_without_the_signing_secret_a_button_is_its_link_or_left_out(settings):
+    settings.SLACK_SIGNING_SECRET = ""  # Slack could not reach the portal with a press
+    (actions,) = [b for b in slack.render(content())["blocks"] if b["type"] == "actions"]
+    assert [(b["text"]["text"], b.get("url"), "action_id" in b) for b in actions["elements"]] == [
+        ("Not now", "https://portal.example/n/a/1", False),
+        ("Book this session", "https://portal.example/b", False),
+        ("Open the FAQ", "https://portal.example/faq/", False),
+    ]
+    linkless = content(actions=(Action("Not now", "", action_id="not_now", value="s1"),))
+    assert not [b for b in slack.render(linkless)["blocks"] if b["type"] == "actions"]
+
+
+def test_a_repeated_action_id_goes_into_its_own_actions_block(settings):
+    settings.SLACK_SIGNING_SECRET = "set"  # noqa: S105
     actions = tuple(Action(f"Book {n}", "", action_id="book", value=str(n)) for n in range(3))
     payload = slack.render(content(actions=actions))
     assert_valid(payload)
