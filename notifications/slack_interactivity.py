@@ -33,9 +33,13 @@ TIMESTAMP = re.compile(r"[0-9]{1,12}")
 class Refused(Exception):
     """Not a request Slack sent us, or not one we can read; the text says why."""
 
+    status = 401
+
 
 class Unreadable(Refused):
-    """Signed by Slack, but the body is not the form Slack sends (the view answers 400)."""
+    """Signed by Slack, but the body is not the form Slack sends."""
+
+    status = 400
 
 
 def verify(request) -> dict:

@@ -38,9 +38,13 @@ KEYS_CACHE = "notifications:teams:keys"
 class Refused(Exception):
     """Not an activity Microsoft sent this bot; the text says why."""
 
+    status = 401
+
 
 class Unreadable(Refused):
-    """Sent by Microsoft, but not an activity we can read (the view answers 400)."""
+    """Sent by Microsoft, but not an activity we can read."""
+
+    status = 400
 
 
 def verify(request) -> dict:

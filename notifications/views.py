@@ -139,14 +139,12 @@ def unsubscribe(request, token):
 @csrf_exempt  # Slack signs its callbacks; the signature is checked before anything is read
 @require_POST
 def slack_actions(request):
-    from .slack_interactivity import Refused, Unreadable, verify
+    from .slack_interactivity import Refused, verify
 
     try:
         payload = verify(request)
-    except Unreadable as refusal:
-        return JsonResponse({"error": str(refusal)}, status=400)
-    except Refused as refusal:
-        return JsonResponse({"error": str(refusal)}, status=401)
+    except Refused as refusal:  # 401 not Slack's, 400 unreadable
+        return JsonResponse({"error": str(refusal)}, status=refusal.status)
     outcome = services.slack_action_handle(payload)
     if outcome is None:
         return JsonResponse(
@@ -161,14 +159,12 @@ def teams_messages(request):
     """The Teams bot's messaging endpoint: a card's button (an `adaptiveCard/action` invoke) is
     run and answered with the card that replaces it; any other activity (the app installed, a
     message typed to the bot) is acknowledged and left alone."""
-    from .teams_bot import Refused, Unreadable, verify
+    from .teams_bot import Refused, verify
 
     try:
         activity = verify(request)
-    except Unreadable as refusal:
-        return JsonResponse({"error": str(refusal)}, status=400)
-    except Refused as refusal:
-        return JsonResponse({"error": str(refusal)}, status=401)
+    except Refused as refusal:  # 401 not Microsoft's, 400 unreadable
+        return JsonResponse({"error": str(refusal)}, status=refusal.status)
     if activity.get("type") != "invoke" or activity.get("name") != "adaptiveCard/action":
         return HttpResponse(status=200)
     return JsonResponse(services.teams_action_handle(activity))

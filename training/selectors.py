@@ -5,7 +5,6 @@ attempts: the pages that use them pin their counts in tests.
 """
 
 import operator
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import reduce
@@ -19,7 +18,7 @@ from portal.people.services import staff_link_user
 from portal.rollout.selectors import invited_at, invited_on, rollout_started
 from portal.tiers.models import EngagementEvent
 
-from . import codes, structure
+from . import structure
 from .models import (
     Certificate,
     LessonCompletion,
@@ -31,10 +30,7 @@ from .models import (
     PolicyPage,
     QuizAttempt,
     TrainingIndexPage,
-    Video,
-    VideoUpload,
 )
-from .models.uploads import MAX_AGE as UPLOAD_MAX_AGE
 from .standing import (
     CheckLock,
     LessonLink,
@@ -465,20 +461,6 @@ def policy_status(*, staff: Staff, policy: PolicyPage) -> PolicyStatus:
     )
 
 
-# Certificates
-
-
-def certificate_find(*, code: str) -> Certificate | None:
-    code = codes.code_normal(code)
-    return Certificate.objects.filter(code=code).first() if code else None
-
-
-def certificates_of(*, staff: Staff) -> list[Certificate]:
-    """Every certificate issued to `staff`, newest first (one query). The module, title and
-    tier are as they were at issue, so a renamed or deleted module changes nothing here."""
-    return list(Certificate.objects.filter(staff=staff).order_by("-issued_at", "-pk"))
-
-
 # Assignments
 
 
@@ -611,23 +593,3 @@ def training_overview(*, staff: Staff | None, index: TrainingIndexPage, request=
         "policy": policy,
         "policy_status": policy_status(staff=staff, policy=policy) if staff and policy else None,
     }
-
-
-def video_upload_of(*, user, upload_id, finished: bool = False) -> VideoUpload | None:
-    """`user`'s own upload by its id (a string from a request), while it is young enough to be
-    kept; with `finished`, only one whose file is in place and that no saved video uses yet.
-    None for anyone else's, an old one, or an id that is not one."""
-    try:
-        upload_id = uuid.UUID(str(upload_id))
-    except ValueError:
-        return None
-    if user is None or not user.is_authenticated:
-        return None
-    uploads = VideoUpload.objects.filter(
-        pk=upload_id, user=user, started_at__gte=timezone.now() - UPLOAD_MAX_AGE
-    )
-    if finished:
-        uploads = uploads.filter(finished_at__isnull=False).exclude(
-            name__in=Video.objects.values("file")
-        )
-    return uploads.first()

@@ -22,7 +22,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from .models import Video
 from .models.videos import VIDEO_EXTENSIONS
-from .selectors import video_upload_of
+from .video_upload_selectors import video_upload_of
 from .video_upload_views import URL_START
 
 UNUSABLE = (

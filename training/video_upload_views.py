@@ -18,7 +18,6 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from portal import bad_input
 
 from .models import Video, VideoUpload
-from .selectors import video_upload_of
 from .services import video_uploads
 from .services.video_uploads import (
     StorageUnavailable,
@@ -26,6 +25,7 @@ from .services.video_uploads import (
     UploadIncomplete,
     UploadRefused,
 )
+from .video_upload_selectors import video_upload_of
 
 URL_START = "training_video_upload_start"
 MAX_BODY_BYTES = 4 * 1024  # a name and a size; part numbers, 20 at a time

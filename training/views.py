@@ -17,7 +17,7 @@ from portal import bad_input, media_serving
 from portal.pdf import pdf_from_template
 from portal.people.services import staff_of_request as _staff
 
-from . import captions, codes, selectors
+from . import captions, certificate_selectors, codes, selectors
 from .models import LessonPage, ModulePage, PolicyPage, TrainingIndexPage, Video
 from .services import NotInLesson, TrainingError, checks, lessons, videos
 from .services import policy as policy_services
@@ -253,7 +253,7 @@ def certificates_mine(request):
         request,
         "training/certificates_mine.html",
         {
-            "certificates": selectors.certificates_of(staff=staff) if staff else [],
+            "certificates": certificate_selectors.certificates_of(staff=staff) if staff else [],
             "not_in_directory": staff is None,
             "index_url": selectors.training_index_url(),
         },
@@ -263,7 +263,7 @@ def certificates_mine(request):
 @require_GET
 def certificate_pdf(request, code: str):
     """The certificate as a PDF, for the person it was issued to (404 for anyone else)."""
-    certificate = selectors.certificate_find(code=code)
+    certificate = certificate_selectors.certificate_find(code=code)
     staff = _staff(request)
     if certificate is None or staff is None or certificate.staff_id != staff.pk:
         raise Http404("No certificate of yours has this code.")
@@ -289,7 +289,7 @@ def certificate_verify(request, code: str = ""):
     typed = request.GET.get("code", "")
     if not code and typed:
         return redirect("certificate_verify", code=codes.code_normal(typed) or "-")
-    certificate = selectors.certificate_find(code=code) if code else None
+    certificate = certificate_selectors.certificate_find(code=code) if code else None
     status = 404 if code and certificate is None else 200
     return TemplateResponse(
         request,

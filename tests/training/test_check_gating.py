@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from portal.factories import StaffFactory, UserFactory
 from portal.tiers.models import Tier
+from training import certificate_selectors, selectors
 from training import factories as f
-from training import selectors
 from training.models import QuizAttempt
 from training.services import TrainingError, checks, lessons, videos
 from training.services.checks import CheckLocked
@@ -185,7 +185,7 @@ def test_the_last_lesson_completes_the_module_and_offers_the_certificate(client,
         attempt=1,
     )
     html = client.post(f"{summary.url}complete/", **HTMX).content.decode()
-    certificate = selectors.certificates_of(staff=me)[0]
+    certificate = certificate_selectors.certificates_of(staff=me)[0]
     assert "You have completed <strong>Speaking for our community</strong>." in html
     assert reverse("certificate_pdf", args=[certificate.code]) in html
     assert reverse("certificates_mine") in html

@@ -10,8 +10,8 @@ from portal.tiers import events
 from portal.tiers.models import Tier
 from portal.tiers.selectors import my_path
 from portal.tiers.services import engagement_record
+from training import certificate_selectors, selectors
 from training import factories as f
-from training import selectors
 from training.models import PolicyPage
 from training.services import checks, lessons, videos
 from training.services import policy as policy_services
@@ -192,7 +192,7 @@ def test_the_my_path_panel_links_the_module_the_lesson_and_the_certificates(clie
     lessons.lesson_complete(staff=me, lesson=extra)  # a certificate from another module
     lessons.lesson_complete(staff=me, lesson=done)
     html = client.get(reverse("my_path")).content.decode()
-    certificate = selectors.certificates_of(staff=me)[0]
+    certificate = certificate_selectors.certificates_of(staff=me)[0]
     assert f'href="{module.url}">Speaking for our community</a>' in html
     assert ">Next up</a>" in html and "1 of 2 lessons done" in html
     assert f'href="{reverse("certificates_mine")}"' in html and "Your certificates (1)" in html
