@@ -4,7 +4,6 @@ real S3-compatible bucket."""
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from portal import permissions
 from portal.factories import UserFactory
 from portal.reports.frames import frames_forget
 from portal.settings import storage
+from tests import database_images
 from tests.examples import CI
 from tests.once import rolled_back_after
 from tests.peers.s3 import s3_server_running
@@ -47,6 +47,18 @@ def _media_removed():
 
     yield
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with an image of it just after migrating that a test which
+    commits puts back when it ends (tests/database_images.py), instead of Django's flush and
+    reload of the data migrations' rows."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            database_images.baseline_kept(connection)
 
 
 @pytest.fixture(autouse=True)
@@ -80,9 +92,10 @@ def _plain_text_mail_is_not_escaped():
 def pytest_collection_modifyitems(config, items):
     """Every test that commits for real gets the data migrations' rows back after its flush.
 
-    A flush removes the default tiers, groups and home page. Serialized rollback restores them,
-    and only works if every committing test uses it (a plain flush re-creates content types
-    that the restore would then collide with), so it is a rule here, not a choice per test.
+    A flush would remove the default tiers, groups and home page. Serialized rollback keeps
+    them (here by putting the migrated database's image back: tests/database_images.py), and
+    only works if every committing test uses it (a plain flush re-creates content types that
+    the restore would then collide with), so it is a rule here, not a choice per test.
 
     Tests marked `postgres` are skipped here on SQLite, before they pay for a database flush.
     """
@@ -141,8 +154,9 @@ def role_users(staff_user, leader_user, community_manager, superuser):
     }
 
 
-# Per test process: the SQLite test database just after `seeded` last ran `seed_demo`.
-_seeded_image: dict = {}
+# Per database: the row counts the database had when `seeded` last seeded it and kept an image.
+_seeded_over: dict[str, dict[str, int]] = {}
+SEEDED = "seeded"
 SEEDED_IMAGE_MAX_AGE = 600  # seconds: seed_demo places sessions and events relative to now
 
 
@@ -150,48 +164,27 @@ SEEDED_IMAGE_MAX_AGE = 600  # seconds: seed_demo places sessions and events rela
 def seeded(db):
     """The demo data of `seed_demo` (with two extra staff); returns the demo users by username.
 
-    Tests that commit (the browser journeys) on SQLite get it from a copy of the database taken
-    just after this process last seeded (milliseconds instead of ten seconds of seeding), when
-    the database is as it was then (the data migrations' rows after a flush, and nothing a
-    fixture added: the same number of rows in every table) and the copy is under ten minutes
-    old. Inside a test's transaction, and on PostgreSQL, it seeds."""
+    Tests that commit (the browser journeys) get it from an image of the database taken just
+    after this process last seeded (tests/database_images.py: a tenth of a second instead of
+    ten seconds of seeding), when the database is as it was then (the migrated database: the
+    same number of rows in every table) and the image is under ten minutes old. Inside a test's
+    transaction it seeds."""
     from django.db import connection
 
-    copyable = (
-        connection.vendor == "sqlite"
-        and connection.is_in_memory_db()
-        and not connection.in_atomic_block
-    )
-    before = _row_counts(connection) if copyable else None
-    image = _seeded_image
+    copyable = not connection.in_atomic_block and database_images.can_put_back(connection)
+    before = database_images.row_counts(connection) if copyable else None
     if (
         copyable
-        and image.get("before") == before
-        and time.monotonic() - image["at"] < SEEDED_IMAGE_MAX_AGE
+        and _seeded_over.get(connection.alias) == before
+        and database_images.taken(connection, SEEDED, max_age=SEEDED_IMAGE_MAX_AGE) is not None
     ):
-        copy = sqlite3.connect(":memory:")
-        copy.deserialize(image["data"])
-        copy.backup(connection.connection)
-        copy.close()
+        database_images.put_back(connection, SEEDED)
     else:
         call_command("seed_demo", "--staff", "2", stdout=open("/dev/null", "w"))  # noqa: SIM115
         if copyable:
-            image.update(before=before, data=connection.connection.serialize(), at=time.monotonic())
+            database_images.take(connection, SEEDED)
+            _seeded_over[connection.alias] = before
     return {user.username: user for user in get_user_model().objects.all()}
-
-
-def _row_counts(connection) -> dict[str, int]:
-    """Rows per table; a full-text index's own storage (its shadow tables, whose rows are
-    segments that merge) is left out, the index itself counted."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")
-        shadows = tuple(f"{name}_" for (name,) in cursor.fetchall())
-        counts = {}
-        for table in connection.introspection.table_names(cursor):
-            if not table.startswith(shadows):
-                cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 (its own names)
-                counts[table] = cursor.fetchone()[0]
-        return counts
 
 
 @pytest.fixture(scope="module")
