@@ -50,11 +50,12 @@ tests/peers/adaptivecards/node_modules/.installed: tests/peers/adaptivecards/pac
 	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund --prefix tests/peers/adaptivecards && touch $@; \
 	else echo "npm not found: the Teams card rendering tests will be skipped."; fi
 
-# On every core (pytest-xdist; browser tests spread like the rest: they are half the work), and
-# the 15 slowest tests listed at the end, so a slow newcomer shows in review. PYTEST_ARGS="-n 0"
-# runs in one process.
+# On every core (pytest-xdist; browser tests spread like the rest: they are half the work; a
+# process that runs out of tests takes some of another's, so a 50-second test near the end does
+# not leave a core idle), and the 15 slowest tests listed at the end, so a slow newcomer shows
+# in review. PYTEST_ARGS="-n 0" runs in one process.
 test: lint $(PEERS)
-	$(BIN)/pytest -n auto --durations=15 --durations-min=1 $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist worksteal --durations=15 --durations-min=1 $(PYTEST_ARGS)
 
 # Benchmarks print `BENCH <name> <value> <unit> ratio=<x>` against a baseline from the same run.
 # Full size (100,000 staff, 5,000,000 events) by default; see bench/README.md for a quick run.
