@@ -164,13 +164,40 @@ SEEDED_IMAGE_MAX_AGE = 600  # seconds: seed_demo places sessions and events rela
 def seeded(db):
     """The demo data of `seed_demo` (with two extra staff); returns the demo users by username.
 
-    Tests that commit (the browser journeys) get it from an image of the database taken just
-    after this process last seeded (tests/database_images.py: a tenth of a second instead of
-    ten seconds of seeding), when the database is as it was then (the migrated database: the
-    same number of rows in every table) and the image is under ten minutes old. Inside a test's
-    transaction it seeds."""
+    Tests that commit (the browser journeys) get it from an image (see `_seeded`). Inside a
+    test's transaction it seeds."""
     from django.db import connection
 
+    return _seeded(connection)
+
+
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """`seeded`, built once for a module of read-only tests: each test's own transaction rolls
+    back what it writes. Where images can be put back (tests/database_images.py) it is put back
+    from one (see `_seeded`), and the migrated database's image when the module ends; elsewhere
+    it is seeded inside a transaction rolled back when the module ends (tests/once.py)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        imaged = database_images.can_put_back(connection)
+        if imaged:
+            users = _seeded(connection)
+    if imaged:
+        yield users
+        with django_db_blocker.unblock():
+            database_images.put_back(connection, database_images.BASELINE)
+        return
+    with rolled_back_after(django_db_blocker):
+        call_command("seed_demo", "--staff", "2", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        yield {user.username: user for user in get_user_model().objects.all()}
+
+
+def _seeded(connection) -> dict:
+    """Seed, or, outside a transaction, put back the image of the database taken just after
+    this process last seeded (a tenth of a second instead of five to ten seconds of seeding),
+    when the database is as it was then (the migrated database: the same number of rows in
+    every table) and the image is under ten minutes old."""
     copyable = not connection.in_atomic_block and database_images.can_put_back(connection)
     before = database_images.row_counts(connection) if copyable else None
     if (
@@ -185,14 +212,6 @@ def seeded(db):
             database_images.take(connection, SEEDED)
             _seeded_over[connection.alias] = before
     return {user.username: user for user in get_user_model().objects.all()}
-
-
-@pytest.fixture(scope="module")
-def seeded_once(django_db_setup, django_db_blocker):
-    """`seeded`, built once for a module of read-only tests (see tests/once.py)."""
-    with rolled_back_after(django_db_blocker):
-        call_command("seed_demo", "--staff", "2", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        yield {user.username: user for user in get_user_model().objects.all()}
 
 
 @pytest.fixture(scope="session")

@@ -107,6 +107,8 @@ def put_back(connection, name: str) -> None:
                 cursor.execute(f"DELETE FROM {qn(table)}")  # noqa: S608
         for insert in kept.values():
             cursor.execute(insert)
+        # Inside an outer transaction LOCAL would last until it ends: triggers back on now.
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 def can_put_back(connection) -> bool:
