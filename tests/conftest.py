@@ -181,16 +181,15 @@ def seeded_once(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         imaged = database_images.can_put_back(connection)
-        if imaged:
-            users = _seeded(connection)
-    if imaged:
-        yield users
-        with django_db_blocker.unblock():
-            database_images.put_back(connection, database_images.BASELINE)
+    if not imaged:
+        with rolled_back_after(django_db_blocker):
+            yield _seeded(connection)
         return
-    with rolled_back_after(django_db_blocker):
-        call_command("seed_demo", "--staff", "2", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        yield {user.username: user for user in get_user_model().objects.all()}
+    with django_db_blocker.unblock():
+        users = _seeded(connection)
+    yield users
+    with django_db_blocker.unblock():
+        database_images.put_back(connection, database_images.BASELINE)
 
 
 def _seeded(connection) -> dict:
