@@ -21,6 +21,7 @@ row for row, ids included (`tests/test_database_images.py` compares the two).
 """
 
 import sqlite3
+import threading
 import time
 
 from django.db import transaction
@@ -29,6 +30,11 @@ BASELINE = "baseline"  # the database just after migrating
 # alias -> name -> (when it was taken, its row counts, what put_back needs)
 _images: dict[str, dict[str, tuple[float, dict[str, int], object]]] = {}
 _can: dict[str, bool] = {}  # alias -> can_put_back
+# Held while an image is put back. A live server that shares the test's connection (SQLite in
+# memory) holds it for each request (tests/browser/conftest.py), so a request still running as
+# a test ends (a video's range request as its page closed) finishes before the database under
+# it is replaced, and one arriving later starts after.
+LOCK = threading.RLock()
 
 
 def tables(connection) -> list[str]:
@@ -90,15 +96,24 @@ def taken(connection, name: str, *, max_age: float | None = None) -> dict[str, i
 def put_back(connection, name: str) -> None:
     """Make the database what it was when `name` was taken."""
     kept = _images[connection.alias][name][2]
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        copy = sqlite3.connect(":memory:")
-        try:
-            copy.deserialize(kept)
-            copy.backup(connection.connection)
-        finally:
-            copy.close()
-        return
+    with LOCK:
+        if connection.vendor == "sqlite":
+            _sqlite_put_back(connection, kept)
+        else:
+            _postgresql_put_back(connection, kept)
+
+
+def _sqlite_put_back(connection, kept: bytes) -> None:
+    connection.ensure_connection()
+    copy = sqlite3.connect(":memory:")
+    try:
+        copy.deserialize(kept)
+        copy.backup(connection.connection)
+    finally:
+        copy.close()
+
+
+def _postgresql_put_back(connection, kept: dict[str, str]) -> None:
     qn = connection.ops.quote_name
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")

@@ -16,7 +16,6 @@ test, so every journey shows its pages work under the policies (issue 20).
 
 import os
 import re
-import threading
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -26,6 +25,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.db import connections
 from django.test import Client
+
+from tests import database_images
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our tests make around
 # it are still synchronous and safe.
@@ -251,27 +252,34 @@ class PortalPage:
         self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
 
 
-@pytest.fixture(autouse=True)
-def server_lock(live_server):
-    """The live server runs one request at a time; tests hold the lock for their own queries.
+@pytest.fixture(scope="session")
+def _one_request_at_a_time(live_server):
+    """The live server runs one request at a time, holding `database_images.LOCK`.
 
     The SQLite test database lives in memory, so every server thread shares the test's one
     connection. A playing video keeps range requests going while the player posts its progress,
     and Wagtail's editor pings its editing session every few seconds; two queries at once on
-    that connection fail ("cannot open savepoint", "database table is locked"). Responses are
-    still streamed outside the lock: sending a video's bytes touches no database.
+    that connection fail ("cannot open savepoint", "database table is locked"). A test's end
+    puts the database's image back under the same lock, so a request still running then (a
+    video's range request as its page closed) is not cut off mid-query. Responses are still
+    streamed outside the lock: sending a video's bytes touches no database.
     """
     httpd = live_server.thread.httpd
     app = httpd.get_app()
-    lock = threading.Lock()
 
     def one_at_a_time(environ, start_response):
-        with lock:
+        with database_images.LOCK:
             return app(environ, start_response)
 
     httpd.set_app(one_at_a_time)
-    yield lock
+    yield
     httpd.set_app(app)
+
+
+@pytest.fixture(autouse=True)
+def server_lock(_one_request_at_a_time):
+    """The lock the live server holds for each request: tests hold it for their own queries."""
+    return database_images.LOCK
 
 
 @pytest.fixture
