@@ -91,6 +91,40 @@ document.addEventListener("securitypolicyviolation", (e) => {
   });
 }, true);
 """
+# Runs in every frame before the page's own scripts too: notes which elements change (an htmx swap,
+# a dialog opening, a class toggled), so that a check after the document's first one reads only
+# what changed since the last check (see PortalPage._axe_violations).
+WATCH_CHANGES = """
+(() => {
+  const changed = new Set();
+  const note = (records) => {
+    for (const r of records) {
+      changed.add(r.type === "characterData" ? r.target.parentNode : r.target);
+    }
+  };
+  const observer = new MutationObserver(note);
+  const all = {subtree: true, childList: true, attributes: true, characterData: true};
+  observer.observe(document, all);
+  const whole = (n) => [document, document.documentElement, document.head, document.body]
+    .includes(n) || !document.body?.contains(n);
+  window.__portalChanges = {
+    checked: false,  // no check has read this document yet
+    // The outermost changed elements still in the page; null when a check must read the whole
+    // document (its first check, or a change to <html>, <head> or <body> themselves).
+    roots() {
+      note(observer.takeRecords());
+      const live = [...changed].filter((n) => n && n.isConnected);
+      if (!this.checked || live.some(whole)) return null;
+      return live.filter((n) => !live.some((other) => other !== n && other.contains(n)));
+    },
+    done() {
+      observer.takeRecords();
+      changed.clear();
+      this.checked = true;
+    },
+  };
+})();
+"""
 POLICY_CONSOLE = re.compile(r"Content.Security.Policy|Permissions.Policy|Permissions policy", re.I)
 
 
@@ -122,6 +156,7 @@ def watched_context(context):
 
     context.expose_binding("__portalPolicyViolation", violation)
     context.add_init_script(REPORT_VIOLATIONS)
+    context.add_init_script(WATCH_CHANGES)
     context.on("console", console)
     return context
 
@@ -179,6 +214,16 @@ def browser():
         chromium.close()
 
 
+AXE_RUN = """async () => {
+  const changes = window.__portalChanges;
+  const roots = changes ? changes.roots() : null;
+  if (roots && roots.length === 0) return [];
+  const result = await axe.run(roots ? {include: roots} : document, {resultTypes: ["violations"]});
+  changes?.done();
+  return result.violations;
+}"""
+
+
 class PortalPage:
     """A Playwright page with the portal's habits: paths, sign-in, and axe on every page."""
 
@@ -213,10 +258,14 @@ class PortalPage:
         )
 
     def _axe_violations(self) -> list[dict]:
-        """axe-core's violations on the page as it is now. The script (half a megabyte) is
-        injected once per document, not before every check: htmx swaps keep the document.
-        A page that navigates again as the check starts (a redirect after a save, under load,
-        even while its animations are awaited) is checked once the next document has loaded."""
+        """axe-core's violations on the page as it is now.
+
+        The first check of a document reads all of it; a later one reads the elements that
+        changed since the last check (an htmx swap, a dialog, a toggled class: noted by
+        WATCH_CHANGES), and none if nothing did: the rest was read already and is the same. The
+        script (half a megabyte) is injected once per document. A page that navigates again as
+        the check starts (a redirect after a save, under load, even while its animations are
+        awaited) is checked once the next document has loaded."""
         from playwright.sync_api import Error as PlaywrightError
 
         for attempt in range(3):
@@ -232,9 +281,7 @@ class PortalPage:
                 )
                 if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
                     self.page.evaluate(self._axe.axe_script)
-                return self.page.evaluate(
-                    "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
-                )
+                return self.page.evaluate(AXE_RUN)
             except PlaywrightError as error:
                 if "context was destroyed" not in str(error) or attempt == 2:
                     raise
