@@ -93,7 +93,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 # Runs in every frame before the page's own scripts too: notes which elements change (an htmx swap,
 # a dialog opening, a class toggled), so that a check after the document's first one reads only
-# what changed since the last check (see PortalPage._axe_violations).
+# what changed since the last check, unless the viewport or colour scheme changed (see
+# PortalPage._axe_violations).
 WATCH_CHANGES = """
 (() => {
   const changed = new Set();
@@ -107,20 +108,25 @@ WATCH_CHANGES = """
   observer.observe(document, all);
   const whole = (n) => [document, document.documentElement, document.head, document.body]
     .includes(n) || !document.body?.contains(n);
+  // What the media queries read: a page checked at one size is not checked at another.
+  const media = () => [innerWidth, innerHeight, devicePixelRatio,
+    matchMedia("(prefers-color-scheme: dark)").matches,
+    matchMedia("(forced-colors: active)").matches].join(" ");
   window.__portalChanges = {
-    checked: false,  // no check has read this document yet
+    checkedAt: null,  // the media of this document's last check; null before its first
     // The outermost changed elements still in the page; null when a check must read the whole
-    // document (its first check, or a change to <html>, <head> or <body> themselves).
+    // document (its first check, a new size or colour scheme, or a change to <html>, <head>
+    // or <body> themselves).
     roots() {
       note(observer.takeRecords());
       const live = [...changed].filter((n) => n && n.isConnected);
-      if (!this.checked || live.some(whole)) return null;
+      if (this.checkedAt !== media() || live.some(whole)) return null;
       return live.filter((n) => !live.some((other) => other !== n && other.contains(n)));
     },
     done() {
       observer.takeRecords();
       changed.clear();
-      this.checked = true;
+      this.checkedAt = media();
     },
   };
 })();
@@ -260,9 +266,10 @@ class PortalPage:
     def _axe_violations(self) -> list[dict]:
         """axe-core's violations on the page as it is now.
 
-        The first check of a document reads all of it; a later one reads the elements that
-        changed since the last check (an htmx swap, a dialog, a toggled class: noted by
-        WATCH_CHANGES), and none if nothing did: the rest was read already and is the same. The
+        The first check of a document reads all of it, and so does a check after the viewport or
+        the colour scheme changed; a later one reads the elements that changed since the last
+        check (an htmx swap, a dialog, a toggled class: noted by WATCH_CHANGES), and none if
+        nothing did: the rest was read already and is the same. The
         script (half a megabyte) is injected once per document. A page that navigates again as
         the check starts (a redirect after a save, under load, even while its animations are
         awaited) is checked once the next document has loaded."""

@@ -41,3 +41,21 @@ def test_a_change_to_the_document_itself_is_read_with_all_of_it(home):
     home.page.evaluate("() => { document.documentElement.lang = 'qq-nonsense'; }")
     with pytest.raises(AssertionError, match="html-lang-valid"):
         home.check_a11y()
+
+
+def test_a_new_viewport_is_read_whole(home):
+    """Resized to a phone, nothing in the page changes but what its media queries apply."""
+    home.page.evaluate(
+        """() => {
+          const phone = new CSSStyleSheet();
+          phone.replaceSync(
+            "@media (max-width: 500px) { #words { color: #777; background: #888 } }");
+          document.adoptedStyleSheets = [...document.adoptedStyleSheets, phone];
+          document.querySelector("main").append(
+            Object.assign(document.createElement("p"), {id: "words", textContent: "Words"}));
+        }"""
+    )
+    home.check_a11y()  # at the desktop's width the words read well
+    home.page.set_viewport_size({"width": 390, "height": 844})
+    with pytest.raises(AssertionError, match="color-contrast"):
+        home.check_a11y()
