@@ -10,7 +10,6 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -30,6 +29,7 @@ from tests.once import rolled_back_after
 from tests.peers.s3 import s3_server_running
 from tests.peers.slack import SlackServer
 from tests.peers.teams import TeamsPeer
+from tests.peers.web import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -293,17 +293,11 @@ def worker_process(*, queue: str = "celery", env: dict | None = None) -> subproc
     """A `celery worker` process reading the test database (PostgreSQL), consuming `queue` on
     the broker its environment names (`CELERY_BROKER_URL`, unless `env` says otherwise)."""
     from django.conf import settings
-    from django.db import connection
 
-    db = connection.settings_dict
-    database_url = (
-        f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}"
-        f"@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": database_url(),
         "PORTAL_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PORTAL_TEST_CELERY_QUEUE": queue,
         **(env or {}),

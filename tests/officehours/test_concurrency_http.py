@@ -104,7 +104,7 @@ def rush_database(request, tmp_path):
     database of its own."""
     if request.param == "sqlite":
         database = tmp_path / "rush.sqlite3"
-        _copy_of_the_test_database(database)
+        _sqlite_copy_of_the_test_database(database)
 
         def query(sql):
             with sqlite3.connect(database) as db:
@@ -124,13 +124,13 @@ def rush_database(request, tmp_path):
         with psycopg.connect(f"{base}/{name}") as db:
             return db.execute(sql).fetchall()
 
-    _copy_into(f"{base}/{name}")
+    _postgresql_copy_of_the_test_database(f"{base}/{name}")
     yield f"{base}/{name}", query, PEOPLE["postgresql"]
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _copy_of_the_test_database(database: Path) -> None:
+def _sqlite_copy_of_the_test_database(database: Path) -> None:
     """This run's SQLite test database (migrated, with the data migrations' rows; the test has
     written nothing yet) copied into the file `database`."""
     from django.db import connection
@@ -147,7 +147,7 @@ def _copy_of_the_test_database(database: Path) -> None:
     image.close()
 
 
-def _copy_into(url: str) -> None:
+def _postgresql_copy_of_the_test_database(url: str) -> None:
     """This run's PostgreSQL test database (migrated, with the data migrations' rows; the test
     has written nothing yet) copied into the empty database at `url`, without the images of
     tests/database_images.py."""

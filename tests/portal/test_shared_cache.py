@@ -11,12 +11,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from asgiref.local import Local
 from django.core.cache import caches as cache_handler
-from django.db import connection, transaction
+from django.db import transaction
 
 from faq.factories import FAQIndexPageFactory
 from faq.selectors import faq_guide_url
@@ -26,6 +25,7 @@ from portal.reports.scope import reports_visible
 from portal.settings.cache import caches
 from portal.shared_cache import CachedFamily
 from tests.peers.redis_server import RedisServer
+from tests.peers.web import database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ANSWERS = """
@@ -73,13 +73,11 @@ class AnotherServer:
             "from portal.settings.cache import caches\n"
             f"CACHES = caches({cache_url!r})\n"
         )
-        db = connection.settings_dict
         environment = {
             **os.environ,
             "PYTHONPATH": str(tmp_path),
             "DJANGO_SETTINGS_MODULE": "other_server_settings",
-            "DATABASE_URL": f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}"
-            f"@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "DATABASE_URL": database_url(),
         }
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-c", ANSWERS],
